@@ -1,0 +1,49 @@
+"""CNAPS Desktop: restore blurry photos and video frames with neural restoration models.
+
+The public API is re-exported lazily, so ``import cnaps_desktop`` (and ``cnaps-desktop --help``)
+loads neither torch nor Qt until a function that needs them is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_LAZY_EXPORTS: dict[str, str] = {
+    "load_model": "cnaps_desktop.engine.models",
+    "LoadedModel": "cnaps_desktop.engine.models",
+    "CancelToken": "cnaps_desktop.engine.cancel",
+    "Progress": "cnaps_desktop.engine.cancel",
+    "CnapsError": "cnaps_desktop.engine.errors",
+    "ModelInfo": "cnaps_desktop.engine.facts",
+    "RunFacts": "cnaps_desktop.engine.facts",
+}
+
+__all__ = [
+    "CancelToken",
+    "CnapsError",
+    "LoadedModel",
+    "ModelInfo",
+    "Progress",
+    "RunFacts",
+    "__version__",
+    "load_model",
+]
+
+if TYPE_CHECKING:
+    from cnaps_desktop.engine.cancel import CancelToken, Progress
+    from cnaps_desktop.engine.errors import CnapsError
+    from cnaps_desktop.engine.facts import ModelInfo, RunFacts
+    from cnaps_desktop.engine.models import LoadedModel, load_model
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY_EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'cnaps_desktop' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value

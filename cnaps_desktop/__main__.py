@@ -1,0 +1,21 @@
+"""`cnaps-desktop`: no arguments opens the app; a subcommand runs the command line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("--self-test",):
+        from cnaps_desktop import app
+
+        return app.main(args)
+    from cnaps_desktop import cli
+
+    return cli.main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

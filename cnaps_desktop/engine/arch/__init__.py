@@ -1,0 +1,1 @@
+"""Network architectures we implement ourselves, and their registration with spandrel."""

@@ -1,0 +1,11 @@
+"""MSSNet, our implementation, and its spandrel architecture entry."""
+
+from cnaps_desktop.engine.arch.mssnet.network import (
+    KNOWN_VARIANTS,
+    SIZE_MULTIPLE,
+    MSSNet,
+    MSSNetConfig,
+    config_from_state_dict,
+)
+
+__all__ = ["KNOWN_VARIANTS", "SIZE_MULTIPLE", "MSSNet", "MSSNetConfig", "config_from_state_dict"]

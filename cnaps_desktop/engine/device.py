@@ -1,0 +1,88 @@
+"""Device and precision, chosen once from the hardware and the model's facts.
+
+``auto`` picks CUDA, then Apple MPS, then the CPU. Half precision is used only on a GPU and only
+when the model supports it (bf16 where the GPU has it, else fp16); the CPU always runs fp32, which
+is both the fastest and the exact choice there.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from cnaps_desktop.engine.errors import DeviceError
+
+PRECISIONS = ("auto", "fp32", "fp16", "bf16")
+_DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+
+
+def choose_device(name: str = "auto") -> torch.device:
+    """``auto``, ``cpu``, ``cuda``, ``cuda:1`` or ``mps`` -> a device that exists here."""
+    name = (name or "auto").strip().lower()
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if _mps_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError as error:
+        raise DeviceError(
+            f"'{name}' is not a device name; expected auto, cpu, cuda, cuda:N or mps."
+        ) from error
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise DeviceError(f"'{name}' was asked for, but this machine has no usable CUDA GPU.")
+        index = device.index or 0
+        if index >= torch.cuda.device_count():
+            raise DeviceError(
+                f"'{name}' was asked for, but this machine has "
+                f"{torch.cuda.device_count()} CUDA GPU(s)."
+            )
+    elif device.type == "mps" and not _mps_available():
+        raise DeviceError(f"'{name}' was asked for, but Apple MPS is not available here.")
+    elif device.type not in ("cpu", "cuda", "mps"):
+        raise DeviceError(f"'{name}' is not supported; expected auto, cpu, cuda, cuda:N or mps.")
+    return device
+
+
+def choose_dtype(
+    device: torch.device, precision: str, supports_half: bool, supports_bfloat16: bool
+) -> torch.dtype:
+    """The compute dtype for ``precision`` (auto, fp32, fp16, bf16) on ``device``."""
+    precision = (precision or "auto").strip().lower()
+    if precision not in PRECISIONS:
+        raise DeviceError(
+            f"'{precision}' is not a precision; expected one of {', '.join(PRECISIONS)}."
+        )
+    if precision == "auto":
+        if device.type == "cpu":
+            return torch.float32
+        if supports_bfloat16 and device.type == "cuda" and torch.cuda.is_bf16_supported():
+            return torch.bfloat16
+        return torch.float16 if supports_half else torch.float32
+    if precision == "fp16" and not supports_half:
+        raise DeviceError("This model does not support fp16; choose fp32 or auto.")
+    if precision == "bf16" and not supports_bfloat16:
+        raise DeviceError("This model does not support bf16; choose fp32 or auto.")
+    if precision != "fp32" and device.type == "cpu":
+        raise DeviceError(f"{precision} runs on a GPU only; on the CPU use fp32 or auto.")
+    return _DTYPES[precision]
+
+
+def precision_name(dtype: torch.dtype) -> str:
+    return {v: k for k, v in _DTYPES.items()}.get(dtype, str(dtype))
+
+
+def describe_device(device: torch.device) -> str:
+    """A short, human description, e.g. "CPU (2 threads)" or "CUDA: NVIDIA H100 80GB HBM3"."""
+    if device.type == "cuda":
+        return f"CUDA: {torch.cuda.get_device_name(device)}"
+    if device.type == "mps":
+        return "Apple GPU (MPS)"
+    return f"CPU ({torch.get_num_threads()} threads)"
+
+
+def _mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())

@@ -1,0 +1,78 @@
+"""One error tree for everything the engine can refuse.
+
+Every message is one plain sentence that names the file (when there is one) and says what was
+expected, so the CLI can print it as is and the GUI can show it without a traceback. Each error
+also inherits the matching builtin, so callers that only know ``ValueError`` or
+``FileNotFoundError`` still catch it.
+"""
+
+from __future__ import annotations
+
+
+class CnapsError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+
+class Cancelled(CnapsError):
+    """The person cancelled the work; nothing was written."""
+
+    def __init__(self, message: str = "Cancelled.") -> None:
+        super().__init__(message)
+
+
+# ------------------------------------------------------------------ checkpoints and models
+class CheckpointError(CnapsError, ValueError):
+    """A checkpoint file could not be read as a checkpoint."""
+
+
+class UnsafeCheckpointError(CheckpointError):
+    """The file asks to import or call code while loading; it was refused and nothing ran."""
+
+
+class CorruptCheckpointError(CheckpointError):
+    """The file is empty, truncated or not a checkpoint at all."""
+
+
+class UnsupportedModelError(CheckpointError):
+    """The tensors in the file match no architecture we know."""
+
+
+class ModelMismatchError(CheckpointError):
+    """The file is close to a known architecture but keys or shapes differ."""
+
+
+class ModelNotFoundError(CnapsError, FileNotFoundError):
+    """A catalog name or path does not lead to an installed checkpoint file."""
+
+
+class DownloadError(CnapsError, OSError):
+    """A download failed, was cut off for good, or did not match its checksum."""
+
+
+# ------------------------------------------------------------------ images and video
+class ImageError(CnapsError, ValueError):
+    """An image file could not be read or written as asked."""
+
+
+class CorruptImageError(ImageError):
+    """The image file is damaged or truncated."""
+
+
+class UnsupportedImageError(ImageError):
+    """The file is not an image format we read, or its pixel layout is not supported."""
+
+
+class ImageTooLargeError(ImageError):
+    """The image has more pixels than is safe to decode (a likely decompression bomb)."""
+
+
+class OutputError(CnapsError, OSError):
+    """The output could not be written (read-only folder, disk full, would overwrite an input)."""
+
+
+class VideoError(CnapsError, ValueError):
+    """A video file could not be read or written as asked."""
+
+
+class DeviceError(CnapsError, ValueError):
+    """The requested device or precision is not available on this machine."""

@@ -1,0 +1,1 @@
+"""The Qt window: widgets and adapters only; the work happens in the engine."""
