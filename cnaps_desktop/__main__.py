@@ -8,10 +8,14 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] in ("--self-test",):
+    if args and args[0] == "--self-test":
+        from cnaps_desktop import self_test
+
+        return self_test.main(args[1:])
+    if not args:
         from cnaps_desktop import app
 
-        return app.main(args)
+        return app.main()
     from cnaps_desktop import cli
 
     return cli.main(args)
