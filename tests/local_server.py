@@ -7,6 +7,7 @@ responses that start at byte 0 stop halfway and drop the connection, the way a f
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import threading
@@ -68,10 +69,9 @@ def _handler_for(server: LocalServer) -> type[BaseHTTPRequestHandler]:
                 self.connection.shutdown(socket.SHUT_RDWR)
                 self.close_connection = True
                 return
-            try:
+            # The client may hang up early (it resumes with a Range request instead).
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client hung up early (it resumes with a Range request instead)
 
         def log_message(self, format: str, *args: object) -> None:
             pass  # keep test output quiet

@@ -11,6 +11,7 @@ archive's own paths, so a crafted archive cannot write outside the cache folder.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tarfile
@@ -27,7 +28,7 @@ ARCHIVE_KINDS = ("zip", "tar")
 
 
 def archive_kind(path: Path) -> str | None:
-    """"zip" or "tar" for an archive of files; None for anything else (a checkpoint itself).
+    """ "zip" or "tar" for an archive of files; None for anything else (a checkpoint itself).
 
     A PyTorch checkpoint in the zip format is a zip too; it is told apart by its ``data.pkl``
     record and the absence of checkpoint files inside.
@@ -96,32 +97,32 @@ def _extract(archive: Path, member: str, work_folder: Path) -> Path:
     """Copy one member's bytes to a new temp file in ``work_folder`` (keeping its suffix)."""
     work_folder.mkdir(parents=True, exist_ok=True)
     suffix = PurePosixPath(member).suffix.lower()
-    handle = tempfile.NamedTemporaryFile(
-        dir=work_folder, prefix="member-", suffix=suffix, delete=False
-    )
+    descriptor, name = tempfile.mkstemp(dir=work_folder, prefix="member-", suffix=suffix)
+    extracted = Path(name)
     try:
-        with handle, _open_member(archive, member) as stream:
-            shutil.copyfileobj(stream, handle, 1024 * 1024)
+        with os.fdopen(descriptor, "wb") as writer, _open_member(archive, member) as stream:
+            shutil.copyfileobj(stream, writer, 1024 * 1024)
     except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError) as error:
-        Path(handle.name).unlink(missing_ok=True)
+        extracted.unlink(missing_ok=True)
         raise DownloadError(
             f"{archive.name} is damaged: {member} could not be read ({error}); delete it from "
             f"{archive.parent} and download again."
         ) from error
-    return Path(handle.name)
+    return extracted
 
 
-def _open_member(archive: Path, member: str) -> IO[bytes]:
+def _open_member(archive: Path, member: str) -> _Closing:
+    """A stream of one member's bytes; closing it closes the archive too."""
+    opened: zipfile.ZipFile | tarfile.TarFile
     if archive_kind(archive) == "zip":
-        opened_zip = zipfile.ZipFile(archive)
-        stream = opened_zip.open(member)
-        return _Closing(stream, opened_zip)
-    opened_tar = tarfile.open(archive)
-    extracted = opened_tar.extractfile(member)
-    if extracted is None:
-        opened_tar.close()
+        opened = zipfile.ZipFile(archive)  # closed by _Closing
+        return _Closing(opened.open(member), opened)
+    opened = tarfile.open(archive)  # noqa: SIM115 - closed by _Closing
+    stream = opened.extractfile(member)
+    if stream is None:
+        opened.close()
         raise OSError(f"{member} is not a regular file")
-    return _Closing(extracted, opened_tar)
+    return _Closing(stream, opened)
 
 
 class _Closing:
@@ -176,7 +177,10 @@ def _ambiguity_message(
             f"{', '.join(matches)}. {how}"
         )
     shown = ", ".join(members[:8]) + (f" and {len(members) - 8} more" if len(members) > 8 else "")
-    return f"{archive.name} holds no checkpoint that is {entry.name} ({wanted}); it holds {shown}. {how}"
+    return (
+        f"{archive.name} holds no checkpoint that is {entry.name} ({wanted}); it holds {shown}. "
+        f"{how}"
+    )
 
 
 def fits_entry(entry: CatalogEntry) -> Callable[[Path], bool]:

@@ -176,9 +176,7 @@ def _with_checkpoint_suffix(path: Path) -> Path:
         head = handle.read(9)
     # safetensors: an 8-byte little-endian header length, then the JSON header.
     suffix = ".safetensors" if len(head) == 9 and head[8:9] == b"{" else ".pt"
-    renamed = path.with_name(path.name + suffix)
-    os.replace(path, renamed)
-    return renamed
+    return path.replace(path.with_name(path.name + suffix))
 
 
 def _verify_checksum(checkpoint: Path, entry: CatalogEntry, folder: Path) -> None:

@@ -69,13 +69,12 @@ def _write(records: list[ManifestRecord]) -> None:
     text = json.dumps(
         {"version": _FORMAT_VERSION, "models": [asdict(r) for r in records]}, indent=2
     )
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=folder, prefix=f".{MANIFEST_NAME}.", suffix=".part", delete=False
-    )
+    descriptor, name = tempfile.mkstemp(dir=folder, prefix=f".{MANIFEST_NAME}.", suffix=".part")
+    temporary = Path(name)
     try:
-        with handle:
-            handle.write(text + "\n")
-        os.replace(handle.name, folder / MANIFEST_NAME)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as writer:
+            writer.write(text + "\n")
+        temporary.replace(folder / MANIFEST_NAME)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise

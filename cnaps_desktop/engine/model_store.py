@@ -20,7 +20,12 @@ from pathlib import Path
 from cnaps_desktop import paths
 from cnaps_desktop.engine.catalog import DEFAULT_NAME, CatalogEntry, find_entry, load_catalog
 from cnaps_desktop.engine.errors import ModelMismatchError, ModelNotFoundError
-from cnaps_desktop.engine.model_manifest import ManifestRecord, find_record, read_manifest, save_record
+from cnaps_desktop.engine.model_manifest import (
+    ManifestRecord,
+    find_record,
+    read_manifest,
+    save_record,
+)
 
 #: The side of the square test image every import runs (raised to the model's size multiple).
 TRIAL_SIDE = 32
@@ -140,9 +145,7 @@ def install_checkpoint(
     return destination
 
 
-def check_fits_entry(
-    descriptor: object, entry: CatalogEntry, path: Path, hint: str = ""
-) -> None:
+def check_fits_entry(descriptor: object, entry: CatalogEntry, path: Path, hint: str = "") -> None:
     """Refuse a file whose architecture or variant differs from the catalog entry's."""
     architecture = descriptor.architecture.id  # type: ignore[attr-defined]
     model = descriptor.model  # type: ignore[attr-defined]
@@ -196,20 +199,21 @@ def run_trial(descriptor: object, path: Path) -> None:
 def copy_atomically(source: Path, destination: Path) -> str:
     """Copy ``source`` to ``destination`` via a temp file and a rename; returns the sha256."""
     digest = hashlib.sha256()
-    handle = tempfile.NamedTemporaryFile(
-        dir=destination.parent, prefix=f".{destination.name}.", suffix=".part", delete=False
+    descriptor, name = tempfile.mkstemp(
+        dir=destination.parent, prefix=f".{destination.name}.", suffix=".part"
     )
+    temporary = Path(name)
     try:
-        with handle, source.open("rb") as reader:
+        with os.fdopen(descriptor, "wb") as writer, source.open("rb") as reader:
             for block in iter(lambda: reader.read(_CHUNK), b""):
                 digest.update(block)
-                handle.write(block)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o644)  # temp files are private; a model file is not
-        os.replace(handle.name, destination)
+                writer.write(block)
+            writer.flush()
+            os.fsync(writer.fileno())
+        temporary.chmod(0o644)  # temp files are private; a model file is not
+        temporary.replace(destination)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     return digest.hexdigest()
 

@@ -34,7 +34,9 @@ def _released_format(state_dict: dict[str, torch.Tensor]) -> dict:
         "model_state_dict": state_dict,
         "optimizer_state_dict": {
             "state": {0: {"step": 7, "exp_avg": torch.zeros_like(first)}},
-            "param_groups": [{"lr": 2e-4, "betas": (0.9, 0.999), "initial_lr": 2e-4, "params": [0]}],
+            "param_groups": [
+                {"lr": 2e-4, "betas": (0.9, 0.999), "initial_lr": 2e-4, "params": [0]}
+            ],
         },
         "epoch": 3000,
         "all_step": 396000,
@@ -127,7 +129,9 @@ def _assert_one_clear_line(message: str, file_name: str) -> None:
 @pytest.mark.parametrize("legacy", [False, True], ids=["zip", "legacy"])
 def test_a_truncated_checkpoint_says_so(tmp_path: Path, legacy: bool) -> None:
     whole = tmp_path / "whole.pt"
-    torch.save(_released_format(_tiny_state_dict()), whole, _use_new_zipfile_serialization=not legacy)
+    torch.save(
+        _released_format(_tiny_state_dict()), whole, _use_new_zipfile_serialization=not legacy
+    )
     cut = tmp_path / "cut.pt"
     data = whole.read_bytes()
     cut.write_bytes(data[: len(data) // 2])

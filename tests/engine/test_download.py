@@ -125,7 +125,7 @@ def test_a_download_cut_for_good_resumes_on_the_next_call(
     catalog = write_catalog(tmp_path, [{"name": "Tiny-GoPro", "download": address}])
     server.cut_next = 1
 
-    with pytest.raises(DownloadError, match="kept in .* and the next download resumes it"):
+    with pytest.raises(DownloadError, match=r"kept in .* and the next download resumes it"):
         download_model("Tiny-GoPro", catalog=catalog, retries=0)
     partial = _cache_files(address)
     assert len(partial) == 1
@@ -191,9 +191,7 @@ def test_cancelling_stops_the_transfer_and_keeps_the_partial_file(
 
 def test_a_wrong_variant_behind_the_address_is_refused(tmp_path: Path, server: LocalServer) -> None:
     server.files["/tiny.pt"] = checkpoint_bytes(TINY_S, seed=5)
-    catalog = write_catalog(
-        tmp_path, [{"name": "Tiny-GoPro", "download": server.url("/tiny.pt")}]
-    )
+    catalog = write_catalog(tmp_path, [{"name": "Tiny-GoPro", "download": server.url("/tiny.pt")}])
     with pytest.raises(
         ModelMismatchError,
         match=r"tiny\.pt is custom MSSNet \(wf=4, scale=4, vscale=4\), but Tiny-GoPro is custom "
@@ -300,7 +298,13 @@ def test_an_archive_without_the_checkpoint_says_what_it_holds(
     server.files["/models.zip"] = make_archive(members, "zip")
     catalog = write_catalog(
         tmp_path,
-        [{"name": "Tiny-RealBlurR", "download": server.url("/models.zip"), "dataset": "RealBlur_R"}],
+        [
+            {
+                "name": "Tiny-RealBlurR",
+                "download": server.url("/models.zip"),
+                "dataset": "RealBlur_R",
+            }
+        ],
     )
     with pytest.raises(DownloadError) as caught:
         download_model("Tiny-RealBlurR", catalog=catalog)
