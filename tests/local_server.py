@@ -41,6 +41,11 @@ def _handler_for(server: LocalServer) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
+            # The client may hang up early (it resumes with a Range request instead).
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self._answer()
+
+        def _answer(self) -> None:
             path = self.path.split("?")[0]
             range_header = self.headers.get("Range")
             server.requests.append((path, range_header))
@@ -69,9 +74,7 @@ def _handler_for(server: LocalServer) -> type[BaseHTTPRequestHandler]:
                 self.connection.shutdown(socket.SHUT_RDWR)
                 self.close_connection = True
                 return
-            # The client may hang up early (it resumes with a Range request instead).
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(payload)
+            self.wfile.write(payload)
 
         def log_message(self, format: str, *args: object) -> None:
             pass  # keep test output quiet

@@ -132,6 +132,7 @@ def run_import(args: argparse.Namespace) -> int:
 def run_download(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from cnaps_desktop.cli import EXIT_CANCELLED
     from cnaps_desktop.engine.download import download_model
     from cnaps_desktop.engine.errors import CnapsError, ModelNotFoundError
 
@@ -150,6 +151,10 @@ def run_download(args: argparse.Namespace) -> int:
         bar.close()
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILURES
+    except KeyboardInterrupt:
+        bar.close()
+        print("Cancelled; run the same command again to resume the download.", file=sys.stderr)
+        return EXIT_CANCELLED
     finally:
         bar.close()
     print(f"Installed {_describe(installed)}.")
@@ -164,4 +169,4 @@ def _describe(installed: Path) -> str:
     record = next((r for r in read_manifest() if r.file == installed.name), None)
     if record is None:
         return f"{installed.stem} (already there)"
-    return f"{record.name}: {record.variant}, {record.task}, sha256 {record.sha256[:12]}..."
+    return f"{record.name}: {record.variant}, {record.task}, sha256 {record.sha256[:16]}"

@@ -26,7 +26,7 @@ from cnaps_desktop import paths
 from cnaps_desktop.engine.archives import archive_kind, extract_checkpoint, fits_entry
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback, report
 from cnaps_desktop.engine.catalog import CHECKPOINT_SUFFIXES, CatalogEntry, find_entry, load_catalog
-from cnaps_desktop.engine.errors import DownloadError, ModelNotFoundError
+from cnaps_desktop.engine.errors import CnapsError, DownloadError, ModelNotFoundError
 from cnaps_desktop.engine.model_store import install_checkpoint, sha256_of
 
 #: Extra attempts after a cut connection within one call; each resumes where the last stopped.
@@ -70,7 +70,9 @@ def download_model(
         )
 
     folder = download_folder(address)
-    fetched = fetch(address, folder, progress=progress, token=token, retries=retries)
+    fetched = fetch(
+        address, folder, progress=progress, token=token, retries=retries, name=entry.name
+    )
     if token is not None:
         token.check()
     kind = archive_kind(fetched)
@@ -88,12 +90,15 @@ def download_model(
             imported_from=address,
             mismatch_hint=f"the file at {address} is not the one the catalog describes",
         )
+    except CnapsError:
+        if kind is None:
+            _discard_downloads(folder)  # a single file that failed its checks is of no use
+        raise
     finally:
         if kind is not None:
-            checkpoint.unlink(missing_ok=True)
+            checkpoint.unlink(missing_ok=True)  # the archive itself stays for its other files
     if kind is None:
-        checkpoint.unlink(missing_ok=True)
-        (folder / _FINISHED_MARK).unlink(missing_ok=True)
+        _discard_downloads(folder)
     return destination
 
 
@@ -111,10 +116,12 @@ def fetch(
     progress: ProgressCallback | None = None,
     token: CancelToken | None = None,
     retries: int = DEFAULT_RETRIES,
+    name: str = "NAME",
 ) -> Path:
     """Download ``address`` into ``folder`` (resuming a partial file there); returns the file.
 
     A finished download is remembered in ``folder`` and returned without asking the server again.
+    ``name`` is the catalog name that error messages suggest importing a file as.
     """
     finished = _finished_download(folder)
     if finished is not None:
@@ -122,6 +129,7 @@ def fetch(
     import gdown
     import requests
     from gdown.exceptions import DownloadError as GdownDownloadError
+    from gdown.exceptions import FileURLRetrievalError
 
     def on_chunk(done: int, total: int | None) -> None:
         if token is not None:
@@ -146,10 +154,23 @@ def fetch(
         raise DownloadError(
             f"The server at {address} answered HTTP {status}; the file could not be downloaded."
         ) from error
-    except (requests.RequestException, GdownDownloadError, OSError) as error:
+    except FileURLRetrievalError as error:
         raise DownloadError(
-            f"Downloading {address} failed ({_first_line(error)}); what arrived is kept in "
-            f"{folder} and the next download resumes it."
+            f"Google Drive did not hand out {address} (it may be over its daily download quota or "
+            f"no longer shared); try again later, or download it in a browser and run "
+            f"`cnaps-desktop models import FILE --as {name}`."
+        ) from error
+    except (requests.RequestException, GdownDownloadError, OSError) as error:
+        arrived = sum(p.stat().st_size for p in folder.glob("*.part"))
+        kept = (
+            f"the {arrived / 1e6:.1f} MB that arrived are kept in {folder} and the next download "
+            f"resumes from there"
+            if arrived
+            else "check the connection, or download the file by hand and run "
+            f"`cnaps-desktop models import FILE --as {name}`"
+        )
+        raise DownloadError(
+            f"Downloading {address} failed ({_network_reason(error, address)}); {kept}."
         ) from error
     fetched = Path(str(result))
     (folder / _FINISHED_MARK).write_text(fetched.name, encoding="utf-8")
@@ -187,19 +208,40 @@ def _verify_checksum(checkpoint: Path, entry: CatalogEntry, folder: Path) -> Non
     if actual == entry.sha256.lower():
         return
     checkpoint.unlink(missing_ok=True)
-    for leftover in folder.iterdir():  # the download (or its archive) and its mark
-        if leftover.is_file():
-            leftover.unlink()
+    _discard_downloads(folder)
     raise DownloadError(
         f"The download of {entry.name} has sha256 {actual}, expected {entry.sha256}; it was "
         f"removed. The file on the server may have changed or the transfer was damaged."
     )
 
 
+def _discard_downloads(folder: Path) -> None:
+    """Remove the finished or partial download in ``folder`` and its mark."""
+    for leftover in folder.iterdir():
+        if leftover.is_file():
+            leftover.unlink()
+
+
 def _checksum_ok(path: Path, entry: CatalogEntry) -> bool:
     return not entry.sha256 or sha256_of(path) == entry.sha256.lower()
 
 
-def _first_line(error: BaseException) -> str:
+def _network_reason(error: BaseException, address: str) -> str:
+    """A few plain words for a failed transfer, from the innermost cause that says something."""
+    import requests
+
+    causes: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and len(causes) < 8:
+        causes.append(current)
+        current = current.__cause__ or current.__context__
+    host = urlparse(address).hostname or address
+    for cause in causes:
+        if isinstance(cause, requests.Timeout):
+            return f"{host} stopped answering"
+        if isinstance(cause, requests.exceptions.ChunkedEncodingError):
+            return "the connection was cut off"
+        if isinstance(cause, requests.ConnectionError):
+            return f"could not connect to {host}"
     lines = str(error).strip().splitlines()
-    return lines[0][:200] if lines else type(error).__name__
+    return lines[0][:160] if lines else type(error).__name__

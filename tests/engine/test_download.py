@@ -18,6 +18,7 @@ from cnaps_desktop.engine.cancel import CancelToken, Progress
 from cnaps_desktop.engine.download import download_folder, download_model
 from cnaps_desktop.engine.errors import (
     Cancelled,
+    CorruptCheckpointError,
     DownloadError,
     ModelMismatchError,
     ModelNotFoundError,
@@ -125,7 +126,11 @@ def test_a_download_cut_for_good_resumes_on_the_next_call(
     catalog = write_catalog(tmp_path, [{"name": "Tiny-GoPro", "download": address}])
     server.cut_next = 1
 
-    with pytest.raises(DownloadError, match=r"kept in .* and the next download resumes it"):
+    with pytest.raises(
+        DownloadError,
+        match=r"failed \(the connection was cut off\); the \d+\.\d MB that arrived are kept "
+        r"in .* and the next download resumes from there",
+    ):
         download_model("Tiny-GoPro", catalog=catalog, retries=0)
     partial = _cache_files(address)
     assert len(partial) == 1
@@ -311,3 +316,17 @@ def test_an_archive_without_the_checkpoint_says_what_it_holds(
     message = str(caught.value)
     assert "holds no checkpoint that is Tiny-RealBlurR" in message
     assert "weights/GoPro/MSSNet/model_03000E.pt" in message
+
+
+def test_a_page_instead_of_a_checkpoint_is_refused_and_not_kept(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    server.files["/model"] = b"<html><body>Quota exceeded</body></html>"
+    address = server.url("/model")
+    catalog = write_catalog(tmp_path, [{"name": "Tiny-GoPro", "download": address}])
+
+    with pytest.raises(CorruptCheckpointError, match=r"model\.pt is damaged, truncated or not a"):
+        download_model("Tiny-GoPro", catalog=catalog)
+
+    assert _cache_files(address) == [], "a useless download would be reused by the next call"
+    assert not any(paths.models_dir().glob("Tiny-GoPro*"))
