@@ -258,16 +258,25 @@ def test_an_archive_is_searched_by_dataset_and_shapes(
                 "dataset": "RealBlur_J",
                 "archive_member": "RealBlurJ/wrong/guess.pt",
             },
+            {
+                "name": "Tiny-RealBlurR",
+                "download": address,
+                "dataset": "RealBlur_R",
+                # A recorded path that holds another variant: the search takes over.
+                "archive_member": "GoPro/MSSNet_small/model_03000E.pt",
+            },
         ],
     )
 
     gopro = download_model("Tiny-GoPro", catalog=catalog)
     small = download_model("Tiny-S-GoPro", catalog=catalog)
     realblur_j = download_model("Tiny-RealBlurJ", catalog=catalog)
+    realblur_r = download_model("Tiny-RealBlurR", catalog=catalog)
 
     assert gopro.read_bytes() == members["pretrained/GoPro/MSSNet/model_03000E.pt"]
     assert small.read_bytes() == members["pretrained/GoPro/MSSNet_small/model_03000E.pt"]
     assert realblur_j.read_bytes() == members["pretrained/RealBlur_J/MSSNet/model_03000E.pt"]
+    assert realblur_r.read_bytes() == members["pretrained/RealBlur_R/MSSNet/model_03000E.pt"]
     assert len(server.requests) == 1, "the cached archive was downloaded again"
     leftovers = [p.name for p in _cache_files(address)]
     assert leftovers == ["finished.txt", f"models.{kind}"], "extracted members were left behind"
