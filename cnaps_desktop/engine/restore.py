@@ -211,15 +211,30 @@ def _run_tiles(
 ) -> Restored:
     height, width, channels = colour.shape
     scale = model_call.scale
-    windows = plan_windows(height, width, tile or max(height, width), context)
-    output = np.zeros((height * scale, width * scale, channels), dtype=np.float32)
+    # Pad the image once (not each tile), so that tiles see the same borders as the whole image.
+    padded = pad_array_to_multiple(colour, model_call.multiple)
+    padded_height, padded_width = padded.shape[:2]
+    windows = plan_windows(
+        padded_height, padded_width, tile or max(padded_height, padded_width), context
+    )
+    output = np.zeros((padded_height * scale, padded_width * scale, channels), dtype=np.float32)
 
     def restore_window(window: Window) -> np.ndarray:
-        piece = colour[window.top : window.bottom, window.left : window.right]
+        piece = padded[window.top : window.bottom, window.left : window.right]
         return model_call(to_unit_float(piece))
 
     run_windows(windows, restore_window, output, scale, token, progress)
+    output = output[: height * scale, : width * scale]
     return Restored(from_unit_float(output, colour.dtype), len(windows), tile)
+
+
+def pad_array_to_multiple(pixels: np.ndarray, multiple: int) -> np.ndarray:
+    """Reflect-pad the bottom and right of an H x W x C array to multiples of ``multiple``."""
+    pad_bottom = -pixels.shape[0] % multiple
+    pad_right = -pixels.shape[1] % multiple
+    if pad_bottom == 0 and pad_right == 0:
+        return pixels
+    return np.pad(pixels, ((0, pad_bottom), (0, pad_right), (0, 0)), mode="reflect")
 
 
 def _image_bytes(height: int, width: int, channels: int, scale: int, itemsize: int) -> int:

@@ -12,6 +12,7 @@ far below visibility, and the cross-fade hides what remains.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,14 +73,17 @@ def plan_axis(length: int, tile: int, context: int, band: int = DEFAULT_BAND) ->
     """Windows of ``tile`` pixels covering ``length``, with weights that sum to one everywhere."""
     if length <= tile:
         return [Span(0, length, np.ones(length, dtype=np.float32))]
-    band = max(1, min(band, tile - 2 * context - 1))
     overlap = 2 * context + band
     if tile <= overlap:
         raise ValueError(f"a tile of {tile} px cannot hold {context} px of context on both sides")
     count = math.ceil((length - overlap) / (tile - overlap))
     starts = [round(i * (length - tile) / (count - 1)) for i in range(count)]
-    # Where each cross-fade between window i and i+1 begins: the middle of their overlap.
-    fades = [(starts[i + 1] + starts[i] + tile) // 2 - band // 2 for i in range(count - 1)]
+    # Each cross-fade sits in the middle of the overlap of two neighbours; it may be no wider than
+    # the distance between neighbouring fades, so that one window's fade-in and fade-out never meet.
+    middles = [(starts[i + 1] + starts[i] + tile) // 2 for i in range(count - 1)]
+    gaps = [b - a for a, b in itertools.pairwise(middles)]
+    band = max(1, min([band, *gaps]))
+    fades = [middle - band // 2 for middle in middles]
     ramp = _raised_cosine(band)
     spans = []
     for i, start in enumerate(starts):
