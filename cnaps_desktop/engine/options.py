@@ -10,9 +10,10 @@ from pathlib import Path
 class RestoreOptions:
     """Options shared by the CLI, the GUI and the batch jobs.
 
-    ``tile`` is the tile edge in input pixels; ``None`` picks it from the free memory (and runs the
-    whole image in one piece when it fits). ``tile_overlap`` is the context, in input pixels, that
-    each tile sees beyond the part of it that is kept; MSSNet needs at least 64.
+    ``tile`` is the tile edge in input pixels: ``None`` picks it from the free memory (and runs
+    the whole image in one piece when it fits), 0 always runs the whole image in one piece.
+    ``tile_overlap`` is the context, in input pixels, that each tile sees beyond the part of it
+    that is kept; MSSNet needs at least 64.
     """
 
     device: str = "auto"

@@ -171,11 +171,14 @@ def choose_tile(
 ) -> int | None:
     """The tile edge (input pixels) to use, or ``None`` to run the whole image in one piece.
 
-    ``requested`` (a person's override) is rounded down to the size multiple. Otherwise the tile is
-    the largest square whose estimated working memory (``bytes_per_pixel`` per input pixel) fits
-    the memory budget of ``device``; ``image_bytes`` is what the image buffers themselves take.
+    ``requested`` (a person's override; 0 means the whole image) is rounded down to the size
+    multiple. Otherwise the tile is the largest square whose estimated working memory
+    (``bytes_per_pixel`` per input pixel) fits the memory budget of ``device``; ``image_bytes`` is
+    what the image buffers themselves take.
     """
     smallest = minimum_tile(context, multiple)
+    if requested == 0:
+        return None
     if requested is not None and requested > 0:
         tile = max(smallest, round_down(requested, multiple))
         return None if tile >= max(height, width) else tile
