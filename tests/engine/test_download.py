@@ -180,7 +180,7 @@ def test_an_unknown_name_lists_the_known_ones(tmp_path: Path) -> None:
         download_model("Tiny-Nothing", catalog=catalog)
 
 
-def test_cancelling_stops_the_transfer_and_keeps_the_partial_file(
+def test_cancelling_stops_the_transfer_and_the_next_call_resumes(
     tmp_path: Path, server: LocalServer
 ) -> None:
     body = checkpoint_bytes(TINY, seed=4)
@@ -188,10 +188,22 @@ def test_cancelling_stops_the_transfer_and_keeps_the_partial_file(
     address = server.url("/tiny.pt")
     catalog = write_catalog(tmp_path, [{"name": "Tiny-GoPro", "download": address}])
     token = CancelToken()
-    token.cancel()
+
+    def cancel_after_first_bytes(progress: Progress) -> None:
+        token.cancel()  # the next check, before the next chunk, stops the transfer
+
     with pytest.raises(Cancelled):
-        download_model("Tiny-GoPro", token=token, catalog=catalog)
+        download_model(
+            "Tiny-GoPro", progress=cancel_after_first_bytes, token=token, catalog=catalog
+        )
+
     assert not (paths.models_dir() / "Tiny-GoPro.pt").exists()
+    (partial,) = _cache_files(address)
+    kept = partial.stat().st_size
+    assert 0 < kept < len(body)
+    installed = download_model("Tiny-GoPro", catalog=catalog)
+    assert installed.read_bytes() == body
+    assert server.requests[-1] == ("/tiny.pt", f"bytes={kept}-")
 
 
 def test_a_wrong_variant_behind_the_address_is_refused(tmp_path: Path, server: LocalServer) -> None:
