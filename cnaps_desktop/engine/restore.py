@@ -84,13 +84,17 @@ def to_unit_float(pixels: np.ndarray) -> np.ndarray:
     return pixels.astype(np.float32) * np.float32(1.0 / maximum)
 
 
-def from_unit_float(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """float32 in [0, 1] -> ``dtype``; integers are clipped and rounded to nearest."""
+def from_unit_float(values: np.ndarray, dtype: np.dtype, in_place: bool = False) -> np.ndarray:
+    """float32 in [0, 1] -> ``dtype``; integers are clipped and rounded to nearest.
+
+    ``in_place`` lets a caller that owns ``values`` save a full-size temporary (large photos).
+    """
     dtype = np.dtype(dtype)
     maximum = _INTEGER_MAXIMUM.get(dtype)
     if maximum is None:
         return values.astype(dtype, copy=False)
-    scaled = np.clip(values, 0.0, 1.0) * np.float32(maximum)
+    scaled = np.clip(values, 0.0, 1.0, out=values if in_place else None)
+    scaled *= np.float32(maximum)
     return np.rint(scaled, out=scaled).astype(dtype)
 
 
@@ -217,7 +221,8 @@ def _run_tiles(
     windows = plan_windows(
         padded_height, padded_width, tile or max(padded_height, padded_width), context
     )
-    output = np.zeros((padded_height * scale, padded_width * scale, channels), dtype=np.float32)
+    output = np.empty((padded_height * scale, padded_width * scale, channels), dtype=np.float32)
+    output.fill(0.0)  # touch every page now, so memory use is known before the first tile runs
 
     def restore_window(window: Window) -> np.ndarray:
         piece = padded[window.top : window.bottom, window.left : window.right]
@@ -225,7 +230,7 @@ def _run_tiles(
 
     run_windows(windows, restore_window, output, scale, token, progress)
     output = output[: height * scale, : width * scale]
-    return Restored(from_unit_float(output, colour.dtype), len(windows), tile)
+    return Restored(from_unit_float(output, colour.dtype, in_place=True), len(windows), tile)
 
 
 def pad_array_to_multiple(pixels: np.ndarray, multiple: int) -> np.ndarray:
