@@ -219,7 +219,11 @@ def _run_tiles(
     padded = pad_array_to_multiple(colour, model_call.multiple)
     padded_height, padded_width = padded.shape[:2]
     windows = plan_windows(
-        padded_height, padded_width, tile or max(padded_height, padded_width), context
+        padded_height,
+        padded_width,
+        tile or max(padded_height, padded_width),
+        context,
+        align=model_call.multiple,
     )
     output = np.empty((padded_height * scale, padded_width * scale, channels), dtype=np.float32)
     output.fill(0.0)  # touch every page now, so memory use is known before the first tile runs

@@ -19,12 +19,20 @@ from tests.engine.engine_models import SmallReceptiveField, tiny_mssnet, wrap_mo
 
 
 @pytest.mark.parametrize(
-    ("length", "tile", "context"), [(100, 100, 8), (300, 96, 16), (1000, 256, 64), (257, 160, 32)]
+    ("length", "tile", "context", "align"),
+    [
+        (100, 100, 8, 1),
+        (300, 96, 16, 1),
+        (1000, 256, 64, 1),
+        (257, 160, 32, 1),
+        (1008, 256, 64, 16),
+    ],
 )
-def test_axis_weights_sum_to_one_and_spare_the_context(length, tile, context) -> None:
-    spans = plan_axis(length, tile, context)
+def test_axis_weights_sum_to_one_and_spare_the_context(length, tile, context, align) -> None:
+    spans = plan_axis(length, tile, context, align=align)
     total = np.zeros(length)
     for index, span in enumerate(spans):
+        assert span.start % align == 0
         assert span.stop - span.start == min(tile, length)
         assert span.start >= 0 and span.stop <= length
         total[span.start : span.stop] += span.weights
