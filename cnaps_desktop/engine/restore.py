@@ -54,8 +54,9 @@ def restore_region(
 ) -> np.ndarray:
     """Restore only ``box`` = (left, top, right, bottom) of ``pixels``; returns the box's pixels.
 
-    The model sees the box plus ``options.tile_overlap`` pixels of surrounding context on each side
-    (clipped at the image border), so the result matches the whole-image run as closely as tiles do.
+    The model sees the box plus at least ``options.tile_overlap`` pixels of surrounding context on
+    each side (clipped at the image border), starting on the model's pixel grid, so the result
+    matches the whole-image run as closely as tiles do.
     """
     options = options or RestoreOptions()
     _check_pixels(pixels)
@@ -64,7 +65,10 @@ def restore_region(
     if not (0 <= left < right <= width and 0 <= top < bottom <= height):
         raise ValueError(f"box {box} does not lie inside the {width}x{height} image")
     context = max(0, options.tile_overlap)
-    outer_left, outer_top = max(0, left - context), max(0, top - context)
+    # Start the crop on the model's pixel grid (multiples of the size multiple), as tiles do.
+    multiple = max(1, loaded.size_multiple)
+    outer_left = max(0, left - context) // multiple * multiple
+    outer_top = max(0, top - context) // multiple * multiple
     outer_right, outer_bottom = min(width, right + context), min(height, bottom + context)
     crop = pixels[outer_top:outer_bottom, outer_left:outer_right]
     restored = restore_array(loaded, crop, options, token, progress)
