@@ -174,7 +174,7 @@ def restore_all(loaded: LoadedModel, inputs: list[Path], options: RestoreOptions
             except (CnapsError, OSError, MemoryError, RuntimeError) as error:
                 message = str(error) if isinstance(error, CnapsError) else f"{path.name}: {error}"
                 result.failed.append((path, message))
-                bar.write(f"failed  {path}: {message}", file=sys.stderr)
+                bar.write(f"failed  {message}", file=sys.stderr)
                 continue
         result.done.append(path)
         tiles = f", {facts.tiles} tiles" if facts.tiles > 1 else ""

@@ -29,6 +29,9 @@ DEFAULT_BAND = 32
 
 #: On the CPU the whole process aims to stay under this many bytes (a 24 MP photo included).
 CPU_PROCESS_BUDGET = 3 * 1024**3
+#: On a GPU one tile's working memory stays under this, so a 24 MP photo fits in 4 GB of GPU
+#: memory even on big cards (larger tiles barely run faster on a GPU).
+GPU_TILE_BUDGET = 3 * 1024**3
 #: Never plan to use more than this share of the memory that is free right now.
 FREE_MEMORY_SHARE = 0.6
 #: Kept back for the allocator's slack and everything the estimate does not see.
@@ -201,10 +204,10 @@ def memory_budget(device: torch.device, image_bytes: int = 0) -> float:
     """Bytes the model may use for one tile on ``device`` right now."""
     if device.type == "cuda":
         free, _total = torch.cuda.mem_get_info(device)
-        return max(0.0, free * FREE_MEMORY_SHARE - SAFETY_MARGIN)
+        return max(0.0, min(free * FREE_MEMORY_SHARE - SAFETY_MARGIN, GPU_TILE_BUDGET))
     available = psutil.virtual_memory().available
     if device.type == "mps":  # unified memory: the GPU shares the RAM
-        return max(0.0, available * FREE_MEMORY_SHARE - SAFETY_MARGIN)
+        return max(0.0, min(available * FREE_MEMORY_SHARE - SAFETY_MARGIN, GPU_TILE_BUDGET))
     in_use = psutil.Process().memory_info().rss
     room = CPU_PROCESS_BUDGET - in_use - image_bytes - SAFETY_MARGIN
     return max(0.0, min(available * FREE_MEMORY_SHARE, room))
