@@ -118,3 +118,17 @@ def test_mssnet_estimate_grows_with_width() -> None:
     small = estimate_bytes_per_pixel(MSSNet(4, 3, 5), 1, torch.float32)
     assert small < estimate_bytes_per_pixel(MSSNet(20, 40, 40), 1, torch.float32)
     assert estimate_bytes_per_pixel(MSSNet(20, 40, 40), 1, torch.float16) < 1000
+
+
+def test_a_big_gpu_still_tiles_a_24_megapixel_photo(monkeypatch) -> None:
+    monkeypatch.setattr(torch.cuda, "mem_get_info", lambda device=None: (80 * 2**30, 80 * 2**30))
+    bytes_per_pixel = 1630.0  # MSSNet in fp16
+    tile = choose_tile(
+        4000,
+        6000,
+        bytes_per_pixel=bytes_per_pixel,
+        device=torch.device("cuda"),
+        multiple=16,
+        context=64,
+    )
+    assert tile is not None and tile * tile * bytes_per_pixel <= 3 * 2**30
