@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,6 +96,8 @@ def read_image(path: str | Path) -> Image:
         try:
             pixels, bit_depth = _decode(opened, path)
             metadata = read_metadata(opened, path, bit_depth)
+            if opened.mode == "CMYK":  # the pixels became RGB; a CMYK profile no longer fits
+                metadata = replace(metadata, icc_profile=None)
         except (OSError, SyntaxError, ValueError, EOFError) as error:
             raise CorruptImageError(
                 f"{path.name} is damaged or truncated; expected a complete {opened.format} file "
