@@ -41,7 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="instead of timing, compare tiled with whole-frame output on these images "
         "(tiles of --tile px, default 256, with --tile-overlap px of context)",
     )
-    parser.add_argument("--tile-overlap", type=int, default=64, metavar="N")
+    parser.add_argument(
+        "--tile-overlap", type=int, default=64, metavar="N", help="context per tile side (px)"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(handler=run)
 
@@ -67,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         tile=args.tile,
         repeat=args.repeat,
         reference=not args.no_reference,
+        tile_overlap=args.tile_overlap,
     )
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))

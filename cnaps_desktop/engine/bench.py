@@ -74,6 +74,7 @@ def run_bench(
     tile: int | None = None,
     repeat: int = 1,
     reference: bool = True,
+    tile_overlap: int = 64,
 ) -> BenchResult:
     """Time the reference and the engine on one synthetic image of ``size`` = (width, height)."""
     with tempfile.TemporaryDirectory() as folder:
@@ -83,6 +84,7 @@ def run_bench(
     width, height = size
     image = synthetic_photo(height, width)
     reference_model = copy.deepcopy(loaded.model).float() if reference else None
+    options = RestoreOptions(tile=tile, tile_overlap=tile_overlap)
 
     reference_times: list[float] = []
     engine_times: list[float] = []
@@ -98,7 +100,7 @@ def run_bench(
             reference_peak = max(reference_peak, memory.peak_mb)
         with PeakMemory(loaded.device) as memory:
             started = time.perf_counter()
-            restored = restore_pixels(loaded, image, RestoreOptions(tile=tile))
+            restored = restore_pixels(loaded, image, options)
             engine_times.append(time.perf_counter() - started)
         engine_peak = max(engine_peak, memory.peak_mb)
         engine_output = restored.pixels
