@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from pathlib import Path
 
 from cnaps_desktop.cli import EXIT_OK
 from cnaps_desktop.cli.restore_command import _tile_argument
@@ -32,6 +33,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-reference", action="store_true", help="time the engine path only (slow models)"
     )
+    parser.add_argument(
+        "--tiled-vs-whole",
+        nargs="+",
+        type=Path,
+        metavar="IMAGE",
+        help="instead of timing, compare tiled with whole-frame output on these images "
+        "(tiles of --tile px, default 256, with --tile-overlap px of context)",
+    )
+    parser.add_argument(
+        "--tile-overlap", type=int, default=64, metavar="N", help="context per tile side (px)"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(handler=run)
 
@@ -46,6 +58,8 @@ def _size_argument(text: str) -> tuple[int, int]:
 def run(args: argparse.Namespace) -> int:
     from cnaps_desktop.engine.bench import run_bench
 
+    if args.tiled_vs_whole:
+        return run_seams(args)
     result = run_bench(
         checkpoint=args.checkpoint,
         variant=args.variant,
@@ -55,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         tile=args.tile,
         repeat=args.repeat,
         reference=not args.no_reference,
+        tile_overlap=args.tile_overlap,
     )
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
@@ -86,4 +101,34 @@ def run(args: argparse.Namespace) -> int:
             f"  speed-up {result.speedup:.2f}x; engine vs reference: max abs difference "
             f"{result.max_abs_difference:.2e}, PSNR {result.psnr_db:.1f} dB"
         )
+    return EXIT_OK
+
+
+def run_seams(args: argparse.Namespace) -> int:
+    """Tiled against whole-frame output on the given images: PSNR and max abs difference."""
+    import tempfile
+    from dataclasses import asdict
+
+    from cnaps_desktop.engine.bench import _random_checkpoint, tiled_vs_whole
+    from cnaps_desktop.engine.models import load_model
+
+    with tempfile.TemporaryDirectory() as folder:
+        checkpoint = args.checkpoint or _random_checkpoint(args.variant, Path(folder))
+        loaded = load_model(checkpoint, args.device, args.precision)
+    tile = args.tile or 256
+    results = []
+    for path in args.tiled_vs_whole:
+        result = tiled_vs_whole(loaded, path, tile, args.tile_overlap)
+        results.append(result)
+        if not args.json:
+            print(
+                f"{result.name} ({result.width}x{result.height}): {result.tiles} tiles of "
+                f"{result.tile_size} px, overlap {result.overlap}: PSNR tiled vs whole "
+                f"{result.psnr_db:.1f} dB, max abs difference {result.max_abs_difference:.2e}",
+                flush=True,
+            )
+    if args.json:
+        print(json.dumps({"model": loaded.info.variant, "results": [asdict(r) for r in results]}))
+    else:
+        print(f"{loaded.info.variant}: lowest PSNR {min(r.psnr_db for r in results):.1f} dB")
     return EXIT_OK

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from cnaps_desktop.cli import EXIT_FAILURES, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
+    from cnaps_desktop.engine.cancel import ProgressCallback
+    from cnaps_desktop.engine.facts import RunFacts
     from cnaps_desktop.engine.models import LoadedModel
     from cnaps_desktop.engine.options import RestoreOptions
 
@@ -155,7 +157,6 @@ def restore_all(loaded: LoadedModel, inputs: list[Path], options: RestoreOptions
 
     from cnaps_desktop.engine.cancel import Progress
     from cnaps_desktop.engine.errors import CnapsError
-    from cnaps_desktop.engine.imageio import restore_file
 
     result = BatchResult()
     for index, path in enumerate(inputs, start=1):
@@ -169,17 +170,29 @@ def restore_all(loaded: LoadedModel, inputs: list[Path], options: RestoreOptions
                 bar.refresh()
 
             try:
-                # Videos: the video engine's restore_video plugs in here, beside restore_file.
-                facts = restore_file(loaded, path, options, progress=on_progress)
-            except (CnapsError, OSError, MemoryError) as error:
+                facts = restore_input(loaded, path, options, on_progress)
+            except (CnapsError, OSError, MemoryError, RuntimeError) as error:
                 message = str(error) if isinstance(error, CnapsError) else f"{path.name}: {error}"
                 result.failed.append((path, message))
-                bar.write(f"failed  {path}: {message}", file=sys.stderr)
+                bar.write(f"failed  {message}", file=sys.stderr)
                 continue
         result.done.append(path)
         tiles = f", {facts.tiles} tiles" if facts.tiles > 1 else ""
         print(f"restored {path} -> {facts.output_path} ({facts.seconds:.1f} s{tiles})")
     return result
+
+
+def restore_input(
+    loaded: LoadedModel, path: Path, options: RestoreOptions, progress: ProgressCallback
+) -> RunFacts:
+    """Restore one input file; the one place that decides how.
+
+    Images go to ``restore_file``. Videos (``engine.video.is_video_path``) are to be dispatched
+    here to ``engine.video.restore_video`` when the video engine is merged.
+    """
+    from cnaps_desktop.engine.imageio import restore_file
+
+    return restore_file(loaded, path, options, progress=progress)
 
 
 def print_summary(loaded: LoadedModel, result: BatchResult, seconds: float) -> None:
