@@ -33,9 +33,10 @@ _AUDIO_COPY = {
 _SUBTITLE_COPY = {
     "mp4": {"mov_text"},
     "mov": {"mov_text"},
-    "matroska": {"subrip", "ass", "ssa", "webvtt", "dvd_subtitle", "hdmv_pgs_subtitle"}
+    "matroska": {"subrip", "srt", "ass", "ssa", "webvtt", "dvd_subtitle", "hdmv_pgs_subtitle"}
     | {"dvb_subtitle"},
 }
+_STANDARD_LAYOUT = {1: "mono", 2: "stereo", 3: "2.1", 4: "quad", 5: "5.0", 6: "5.1", 8: "7.1"}
 # Container-level tags the muxer writes itself; copying them would be wrong.
 _OWN_TAGS = {"major_brand", "minor_version", "compatible_brands", "encoder"}
 _STREAM_TAGS = ("language", "title")
@@ -152,7 +153,13 @@ class _Route:
         for frame in packet.decode():
             if frame.pts is not None:
                 frame.pts -= shift
-            produced.extend(self.target.encode(frame))
+            try:
+                produced.extend(self.target.encode(frame))
+            except av.FFmpegError as error:
+                raise VideoError(
+                    f"the audio ({self.source.codec_context.name}) could not be re-encoded to "
+                    f"AAC for this container ({error}); choose a .mkv output to keep it as is."
+                ) from error
         return produced
 
     def flush(self) -> list[av.Packet]:
@@ -173,7 +180,8 @@ def _plan_other_streams(
                 notes.append(StreamNote("audio", codec, "copied"))
             else:
                 target = out.add_stream("aac", rate=stream.codec_context.sample_rate)
-                target.layout = stream.codec_context.layout
+                # A standard layout for the channel count (inputs may leave the order unnamed).
+                target.layout = _STANDARD_LAYOUT.get(stream.codec_context.channels, "stereo")
                 target.bit_rate = 192_000
                 routes[stream.index] = _Route(stream, target, reencode=True)
                 notes.append(StreamNote("audio", codec, "re-encoded to aac"))

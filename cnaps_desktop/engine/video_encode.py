@@ -19,6 +19,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from cnaps_desktop.engine.errors import VideoError
 from cnaps_desktop.engine.video_options import OutputCodec
 from cnaps_desktop.engine.video_probe import ColourFacts
 
@@ -30,6 +31,9 @@ _SEGMENT_FORMAT["ffv1"] = ("matroska", ".mkv")
 # Width and height steps that chroma subsampling imposes on a pixel format.
 _CHROMA_STEP = {"yuv420p": (2, 2), "yuv422p10le": (2, 1)}
 
+# libx265 refuses or crashes on pictures smaller than one 64-pixel coding tree unit.
+H265_MIN_SIZE = 64
+RGB_PIXEL_FORMATS = frozenset({"bgr0"})
 _RGB_COLORSPACE = 0  # AVCOL_SPC_RGB
 _FULL_RANGE = 2
 
@@ -47,6 +51,13 @@ class EncodePlan:
     width: int
     """Width of the restored frames (before padding)."""
     height: int
+
+    def __post_init__(self) -> None:
+        if self.codec.name == "h265" and min(self.width, self.height) < H265_MIN_SIZE:
+            raise VideoError(
+                f"frames of {self.width}x{self.height} are too small for H.265 (it needs at "
+                f"least {H265_MIN_SIZE}x{H265_MIN_SIZE}); choose H.264 or lossless instead."
+            )
 
     @property
     def padded_size(self) -> tuple[int, int]:
@@ -119,6 +130,8 @@ class SegmentEncoder:
         stream.options = encoder_options(plan)
         _tag_colour(stream.codec_context, plan)
         self._stream = stream
+        self._last_dts: int | None = None
+        self._frame_ticks = max(1, round(1 / (plan.frame_rate * plan.time_base)))
 
     def write(self, rgb: np.ndarray, pts: int, duration: int | None) -> None:
         frame = rgb_to_frame(rgb, self.plan)
@@ -127,13 +140,28 @@ class SegmentEncoder:
         if duration:
             frame.duration = duration
         for packet in self._stream.encode(frame):
-            self._container.mux(packet)
+            self._mux(packet)
         self.frames += 1
+
+    def _mux(self, packet: av.Packet) -> None:
+        """Mux with a sane decoding timestamp. libx265 leaves the first one uninitialised in a
+        segment shorter than its reorder delay; any out-of-order value is clamped so decoding
+        timestamps rise strictly and never pass the presentation timestamp."""
+        dts, pts = packet.dts, packet.pts
+        if pts is not None:
+            longest_delay = 16 * self._frame_ticks
+            if dts is None or dts > pts or pts - dts > longest_delay:
+                dts = pts if self._last_dts is None else min(pts, self._last_dts + 1)
+        if dts is not None and self._last_dts is not None and dts <= self._last_dts:
+            dts = self._last_dts + 1
+        packet.dts = dts
+        self._last_dts = dts
+        self._container.mux(packet)
 
     def finish(self) -> Path:
         """Flush the encoder, close the file and move it to its final name."""
         for packet in self._stream.encode(None):
-            self._container.mux(packet)
+            self._mux(packet)
         self._container.close()
         self.path.replace(self.final_path)
         return self.final_path
@@ -159,8 +187,8 @@ def rgb_to_frame(rgb: np.ndarray, plan: EncodePlan) -> av.VideoFrame:
     source = av.VideoFrame.from_ndarray(
         np.ascontiguousarray(pad_to(rgb, width, height)), format="rgb24"
     )
-    if plan.codec.pixel_format.startswith("gbr"):
-        frame = source.reformat(format=plan.codec.pixel_format)
+    if plan.codec.pixel_format in RGB_PIXEL_FORMATS:
+        frame = source.reformat(format=plan.codec.pixel_format)  # reorders bytes only
     else:
         frame = source.reformat(
             format=plan.codec.pixel_format,
@@ -175,7 +203,7 @@ def _tag_colour(context: av.codec.context.CodecContext, plan: EncodePlan) -> Non
     colour = plan.colour
     context.color_primaries = colour.color_primaries
     context.color_trc = colour.color_trc
-    if plan.codec.pixel_format.startswith("gbr"):
+    if plan.codec.pixel_format in RGB_PIXEL_FORMATS:
         context.colorspace = _RGB_COLORSPACE
         context.color_range = _FULL_RANGE
     else:

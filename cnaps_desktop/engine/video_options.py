@@ -53,7 +53,7 @@ OUTPUT_CODECS: dict[str, OutputCodec] = {
     "ffv1": OutputCodec(
         "ffv1",
         "ffv1",
-        "gbrp",
+        "bgr0",
         (".mkv",),
         uses_crf=False,
         description="FFV1 lossless: the restored RGB pixels exactly, for further editing",
