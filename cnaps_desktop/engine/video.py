@@ -57,6 +57,7 @@ __all__ = [
     "VideoFacts",
     "VideoInfo",
     "VideoOptions",
+    "bench_video",
     "is_video_path",
     "probe_video",
     "read_frame",
@@ -316,3 +317,15 @@ def _facts(
         frames_per_second=result.restored_frames / seconds if seconds > 0 else 0.0,
         batch_size=batch_size,
     )
+
+
+def bench_video(
+    loaded: LoadedModel,
+    path_or_size: str | Path | tuple[int, int],
+    device: str | None = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """End-to-end frames/s next to model-only frames/s; see ``video_bench.bench_video``."""
+    from cnaps_desktop.engine.video_bench import bench_video as measure
+
+    return measure(loaded, path_or_size, device, **kwargs)
