@@ -95,7 +95,7 @@ def video_options_from_args(
 
 
 def split_range(text: str, option: str) -> tuple[str, str]:
-    """"A:B" -> ("A", "B"); the split is at the middle colon when times contain colons."""
+    """ "A:B" -> ("A", "B"); the split is at the middle colon when times contain colons."""
     from cnaps_desktop.engine.errors import VideoError
 
     parts = text.split(":")
@@ -110,7 +110,7 @@ def split_range(text: str, option: str) -> tuple[str, str]:
 
 
 def parse_seconds(text: str) -> float:
-    """"90", "1:30", "0:01:30.5" -> seconds."""
+    """ "90", "1:30", "0:01:30.5" -> seconds."""
     seconds = 0.0
     for part in text.split(":"):
         seconds = seconds * 60 + float(part)

@@ -46,7 +46,7 @@ def test_read_frame_returns_the_frame_asked_for(tmp_path: Path) -> None:
         frame = read_frame(clip, index)
         assert frame.dtype == np.uint8 and frame.shape == (48, 64, 3)
         assert np.array_equal(frame, frame_pixels(index, 64, 48))
-    with pytest.raises(VideoError, match="has 10 frames; frame 10 does not exist"):
+    with pytest.raises(VideoError, match=r"has 10 frames; frame 10 does not exist"):
         read_frame(clip, 10)
 
 
@@ -66,7 +66,7 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
 def test_not_a_video_is_refused_as_damaged(tmp_path: Path) -> None:
     fake = tmp_path / "fake.mp4"
     fake.write_bytes(b"this is not a video at all" * 50)
-    with pytest.raises(CorruptVideoError, match="fake.mp4 could not be read as a video"):
+    with pytest.raises(CorruptVideoError, match=r"fake.mp4 could not be read as a video"):
         probe_video(fake)
 
 
@@ -74,7 +74,7 @@ def test_mp4_without_its_index_is_refused(tmp_path: Path) -> None:
     whole = make_clip(tmp_path / "whole.mp4", frames=24).read_bytes()
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(whole[: len(whole) // 2])  # the index (moov) is at the end: gone
-    with pytest.raises(CorruptVideoError, match="cut.mp4 could not be read as a video"):
+    with pytest.raises(CorruptVideoError, match=r"cut.mp4 could not be read as a video"):
         probe_video(cut)
 
 
@@ -101,7 +101,7 @@ def test_audio_only_file_is_refused(tmp_path: Path) -> None:
                 out.mux(packet)
         for packet in stream.encode(None):
             out.mux(packet)
-    with pytest.raises(UnsupportedVideoError, match="voice.m4a holds only audio"):
+    with pytest.raises(UnsupportedVideoError, match=r"voice.m4a holds only audio"):
         probe_video(path)
 
 
@@ -110,5 +110,5 @@ def test_unknown_video_codec_is_refused(tmp_path: Path) -> None:
     assert data.count(b"avc1") >= 1
     odd = tmp_path / "odd.mp4"
     odd.write_bytes(data.replace(b"avc1", b"zzz9"))  # a sample entry no decoder knows
-    with pytest.raises(UnsupportedVideoError, match="odd.mp4 uses a video codec"):
+    with pytest.raises(UnsupportedVideoError, match=r"odd.mp4 uses a video codec"):
         probe_video(odd)

@@ -87,7 +87,11 @@ def test_lossless_output_holds_the_exact_restored_pixels(tmp_path: Path) -> None
     source = make_clip(tmp_path / "c.mkv", size=(33, 25), codec="ffv1", pixel_format="bgr0")
     output = tmp_path / "out.mkv"
     facts = restore_video(
-        None, source, output, VideoOptions(codec="lossless", segment_frames=5), frame_function=invert
+        None,
+        source,
+        output,
+        VideoOptions(codec="lossless", segment_frames=5),
+        frame_function=invert,
     )
     assert (facts.output_size, facts.padded, facts.output_codec) == ((33, 25), False, "ffv1")
     frames = decoded(output)
@@ -135,8 +139,8 @@ def test_audio_the_container_cannot_hold_is_reencoded(tmp_path: Path) -> None:
     assert [n.describe() for n in facts.streams] == ["audio (pcm_s16le): re-encoded to aac"]
     with av.open(str(output)) as container:
         assert container.streams.audio[0].codec_context.name == "aac"
-    (kept,), (original,) = audio_seconds(output), audio_seconds(tmp_path / "c.mkv") or [1.0]
-    assert kept == pytest.approx(1.0, abs=1 / 24)
+    (kept,) = audio_seconds(output)
+    assert kept == pytest.approx(1.0, abs=1 / 24)  # 24 frames at 24 fps, sound as long
 
 
 @pytest.mark.parametrize(("codec", "suffix"), [("h265", ".mp4"), ("prores", ".mov")])
@@ -173,7 +177,7 @@ def test_time_range_selects_frames_by_time(tmp_path: Path) -> None:
 
 def test_range_outside_the_video_is_refused(tmp_path: Path) -> None:
     source = make_clip(tmp_path / "c.mp4", audio=None)
-    with pytest.raises(VideoError, match="has 12 frames .* selects none"):
+    with pytest.raises(VideoError, match=r"has 12 frames .* selects none"):
         restore_video(
             None, source, tmp_path / "o.mp4", VideoOptions(start_frame=50), frame_function=invert
         )

@@ -93,9 +93,12 @@ def _srt_source(path: Path, lines: list[tuple[float, float, str]]) -> av.contain
 
     def stamp(seconds: float) -> str:
         millis = round(seconds * 1000)
-        return f"{millis // 3600000:02d}:{millis // 60000 % 60:02d}:{millis // 1000 % 60:02d},{millis % 1000:03d}"
+        hours, minutes = millis // 3600000, millis // 60000 % 60
+        return f"{hours:02d}:{minutes:02d}:{millis // 1000 % 60:02d},{millis % 1000:03d}"
 
-    blocks = [f"{i}\n{stamp(a)} --> {stamp(b)}\n{text}\n" for i, (a, b, text) in enumerate(lines, 1)]
+    blocks = [
+        f"{i}\n{stamp(a)} --> {stamp(b)}\n{text}\n" for i, (a, b, text) in enumerate(lines, 1)
+    ]
     source = path.with_suffix(".srt")
     source.write_text("\n".join(blocks), encoding="utf-8")
     return av.open(str(source))
