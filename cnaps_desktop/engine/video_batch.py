@@ -50,9 +50,10 @@ def per_frame(
     token: CancelToken | None = None,
 ) -> FrameFunction:
     """Each frame through ``restore_array`` (tiling, padding and rounding done there)."""
-    from cnaps_desktop.engine.restore import restore_array
 
     def restore_frames(frames: np.ndarray) -> np.ndarray:
+        from cnaps_desktop.engine.restore import restore_array
+
         return np.stack([restore_array(loaded, frame, restore_options, token) for frame in frames])
 
     return restore_frames
