@@ -159,7 +159,9 @@ def select_frames(source: Path, info: VideoInfo, options: VideoOptions) -> tuple
     if not options.has_range:
         with open_video(source) as container:
             start = container.start_time
-        shift_seconds = float(start) / av.time_base if start else 0.0
+        # A late start (MPEG-TS often starts at 1.4 s) moves to zero; a negative one (audio
+        # priming) stays, so the video keeps its exact timestamps.
+        shift_seconds = max(0.0, float(start) / av.time_base) if start else 0.0
         selection = Selection(None, None, len(stamps), round(shift_seconds / time_base))
         return selection, Window(None, None, shift_seconds)
     if options.start_time is not None or options.end_time is not None:

@@ -216,11 +216,10 @@ def _other_packets(
             route = routes[packet.stream.index]
             time_base = packet.time_base
             start = float(packet.pts * time_base)
-            end = start + float((packet.duration or 0) * time_base)
             if window.end is not None and start >= window.end:
                 continue
-            if window.start is not None and end <= window.start:
-                continue
+            if window.start is not None and start < window.start:
+                continue  # starts before the range: dropped so no timestamp goes negative
             shift = round(window.shift / time_base)
             for converted in route.convert(packet, shift):
                 stamp = converted.dts if converted.dts is not None else converted.pts

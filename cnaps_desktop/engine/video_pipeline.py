@@ -9,6 +9,7 @@ slower part. Cancellation is checked before every model call; the threads stop w
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -97,6 +98,7 @@ def run_pipeline(
     """Restore the frames of ``job`` not finished by an earlier run; returns when every segment
     is in the work folder. Raises Cancelled, VideoError or OutputError (after stopping)."""
     token = token or CancelToken()
+    stack = contextlib.ExitStack()
     stop = threading.Event()
     decoded: queue.Queue[Any] = queue.Queue(maxsize=queue_frames)
     restored: queue.Queue[Any] = queue.Queue(maxsize=queue_frames)
@@ -110,6 +112,7 @@ def run_pipeline(
     done = first_index
     report(progress, done, job.selection.total, "frame")
     try:
+        stack.enter_context(_no_python_log_callback())
         decoder.start()
         encoder.start()
         while True:
@@ -141,6 +144,7 @@ def run_pipeline(
         decoder.join()
         encoder.join()
         sink.abort()
+        stack.close()
     return PipelineResult(
         restored_frames=done - first_index,
         seconds=time.perf_counter() - started,
@@ -174,7 +178,7 @@ def _decode(job: PipelineJob, first_index: int, stop: threading.Event) -> Iterat
             continue
         yield Frame(index, pts, frame.duration or None, frame_to_rgb(frame, job.colour))
         index += 1
-    if index == first_index and first_index < job.selection.total:
+    if index == first_index == 0 and job.selection.total > 0:
         raise CorruptVideoError(
             f"{job.source.name} has no readable frame where the selection starts; the file may "
             "be damaged."
@@ -303,6 +307,25 @@ class SegmentSink:
 
 
 # ------------------------------------------------------------------ threads and queues
+@contextlib.contextmanager
+def _no_python_log_callback() -> Iterator[None]:
+    """Switch PyAV's Python log callback off while the stages run, and back on after.
+
+    With it on, an encoder thread logging from inside FFmpeg waits for the GIL while another
+    thread holds the GIL and waits on FFmpeg: the job hangs (PyAV issues #751 and #2276;
+    reproduced here with x264 and the H.264 decoder in two threads). PyAV's default is off.
+    """
+    level = av.logging.get_level()
+    if level is None:
+        yield
+        return
+    av.logging.set_level(None)
+    try:
+        yield
+    finally:
+        av.logging.set_level(level)
+
+
 class _Stage:
     """A worker thread whose error is kept for the calling thread to raise."""
 

@@ -12,6 +12,7 @@ from cnaps_desktop.engine.cancel import CancelToken
 from cnaps_desktop.engine.errors import Cancelled
 from cnaps_desktop.engine.video import VideoOptions, restore_video
 from cnaps_desktop.engine.video_resume import work_folder_for
+from tests.conftest import shared_path
 from tests.engine.video_clips import make_clip
 
 OPTIONS = VideoOptions(preset="ultrafast", segment_frames=6, batch_size=2)
@@ -158,3 +159,38 @@ def test_without_resume_an_old_work_folder_is_discarded(tmp_path: Path) -> None:
     )
     assert facts.resumed_frames == 0
     assert visible_and_hidden(tmp_path) == ["c.mp4", "o.mp4"]
+
+
+_LOGGING_JOB = """
+import sys
+from pathlib import Path
+import av
+av.logging.set_level(av.logging.ERROR)
+from cnaps_desktop.engine.video import VideoOptions, restore_video
+source, output = Path(sys.argv[1]), Path(sys.argv[2])
+for _ in range(8):  # hung within 8 runs every time before the fix
+    restore_video(None, source, output, VideoOptions(preset="ultrafast", end_frame=5),
+                  frame_function=lambda frames: 255 - frames)
+assert av.logging.get_level() == av.logging.ERROR
+print("finished")
+"""
+
+
+@pytest.mark.shared
+def test_python_log_callback_cannot_hang_the_threads(tmp_path: Path) -> None:
+    # With PyAV's log callback on, FFmpeg threads logging into Python deadlocked the stages;
+    # the pipeline switches it off while it runs and restores it afterwards. A separate
+    # process, so a hang shows up as a failure instead of stopping the test run.
+    import subprocess
+    import sys
+
+    source = shared_path("data", "videos", "rotated90_640x360_h264.mov")
+    command = [sys.executable, "-c", _LOGGING_JOB, str(source), str(tmp_path / "o.mov")]
+    root = Path(__file__).resolve().parents[2]
+    try:
+        done = subprocess.run(
+            command, cwd=root, capture_output=True, text=True, timeout=120, check=False
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the video job hung with PyAV's log callback on")
+    assert done.stdout.strip() == "finished", done.stderr[-2000:]
