@@ -85,7 +85,7 @@ def test_rate_meter_gives_frames_per_second_and_time_left() -> None:
     rate = meter.update(Progress(40, 120, "frame"))
     assert rate.frames_per_second == pytest.approx(2.0)
     assert rate.seconds_left == pytest.approx(40.0)
-    assert rate.describe() == "40/120 frames, 2.0 frames/s, about 0:40 left"
+    assert rate.describe() == "40/120 frames, 2 frames/s, about 0:40 left"
 
 
 def test_restore_video_input_writes_the_video_and_prints_a_summary(tmp_path: Path) -> None:

@@ -143,19 +143,33 @@ def restore_video_input(
     options = video_options_from_args(args, restore_options)
     output = video_output_path(input_path, output_dir, suffix, options.codec)
     meter = FrameRateMeter()
-    bar = tqdm(desc=input_path.name, unit="frame", file=stream, leave=False, dynamic_ncols=True)
+    bars: list[tqdm] = []  # made at the first report, when the frame count is known
 
     def show(progress: Progress) -> None:
-        rate = meter.update(progress)
+        if not bars:
+            bars.append(
+                tqdm(
+                    desc=input_path.name,
+                    total=progress.total,
+                    initial=progress.done,
+                    file=stream,
+                    leave=False,
+                    bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} frames"
+                    "{postfix}",
+                )
+            )
+        bar = bars[0]
         bar.total = progress.total
         bar.n = progress.done
-        bar.set_postfix_str(rate.describe().split(", ", 1)[-1], refresh=False)
+        speed = meter.update(progress).speed()
+        bar.set_postfix_str(speed, refresh=False)
         bar.refresh()
 
     try:
         facts = restore_video(loaded, input_path, output, options, token, show)
     finally:
-        bar.close()
+        for bar in bars:
+            bar.close()
     print(describe_video_facts(facts), file=stream)
     return facts
 

@@ -25,9 +25,14 @@ class FrameRate:
 
     def describe(self) -> str:
         """E.g. "42/150 frames, 3.1 frames/s, about 0:35 left"."""
-        text = f"{self.done}/{self.total} frames"
-        if self.frames_per_second:
-            text += f", {self.frames_per_second:.1f} frames/s"
+        speed = self.speed()
+        return f"{self.done}/{self.total} frames" + (f", {speed}" if speed else "")
+
+    def speed(self) -> str:
+        """E.g. "3.1 frames/s, about 0:35 left"; empty before the rate is known."""
+        if not self.frames_per_second:
+            return ""
+        text = f"{self.frames_per_second:.2g} frames/s"
         if self.seconds_left is not None:
             minutes, seconds = divmod(round(self.seconds_left), 60)
             hours, minutes = divmod(minutes, 60)
