@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from cnaps_desktop.engine.video_options import CODEC_ALIASES, OUTPUT_CODECS, VideoOptions
 
 if TYPE_CHECKING:
-    from cnaps_desktop.engine.cancel import CancelToken, Progress
+    from cnaps_desktop.engine.cancel import CancelToken, Progress, ProgressCallback
     from cnaps_desktop.engine.models import LoadedModel
     from cnaps_desktop.engine.options import RestoreOptions
     from cnaps_desktop.engine.video_options import VideoFacts
@@ -132,8 +132,14 @@ def restore_video_input(
     token: CancelToken | None = None,
     restore_options: RestoreOptions | None = None,
     stream: TextIO | None = None,
+    progress: ProgressCallback | None = None,
 ) -> VideoFacts:
-    """Restore one video as the arguments ask, with a progress bar; prints one summary line."""
+    """Restore one video as the arguments ask; prints one summary line.
+
+    Shows its own progress bar (frames per second, time left) unless ``progress`` is given, for
+    a caller that draws its own. ``output_dir`` and ``suffix`` default to those in
+    ``restore_options``.
+    """
     from tqdm import tqdm
 
     from cnaps_desktop.engine.video import restore_video, video_output_path
@@ -141,6 +147,9 @@ def restore_video_input(
 
     stream = stream or sys.stderr
     options = video_options_from_args(args, restore_options)
+    if restore_options is not None:
+        output_dir = output_dir or restore_options.output_dir
+        suffix = restore_options.suffix
     output = video_output_path(input_path, output_dir, suffix, options.codec)
     meter = FrameRateMeter()
     bars: list[tqdm] = []  # made at the first report, when the frame count is known
@@ -166,7 +175,7 @@ def restore_video_input(
         bar.refresh()
 
     try:
-        facts = restore_video(loaded, input_path, output, options, token, show)
+        facts = restore_video(loaded, input_path, output, options, token, progress or show)
     finally:
         for bar in bars:
             bar.close()

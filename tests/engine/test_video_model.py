@@ -25,6 +25,16 @@ def tiny(tmp_path_factory: pytest.TempPathFactory):
     return load_model(path, device="cpu")
 
 
+def decoded_rgb(path: Path) -> list[np.ndarray]:
+    """Frames as the video engine hands them to the model (RGB, the file's colour matrix)."""
+    import av
+
+    from cnaps_desktop.engine.video_probe import colour_facts, frame_to_rgb
+
+    with av.open(str(path)) as container:
+        return [frame_to_rgb(f, colour_facts(f)) for f in container.decode(video=0)]
+
+
 def frames(count: int, height: int = 24, width: int = 40) -> np.ndarray:
     rng = np.random.default_rng(1)
     return rng.integers(0, 256, size=(count, height, width, 3), dtype=np.uint8)
@@ -71,23 +81,18 @@ def test_restore_video_with_the_tiny_model(tiny, tmp_path: Path) -> None:
     options = VideoOptions(codec="lossless", batch_size=2, segment_frames=4)
     facts = restore_video(tiny, source, tmp_path / "o.mkv", options)
     assert (facts.frames, facts.output_size, facts.audio_kept) == (6, (40, 24), True)
-    import av
-
-    from cnaps_desktop.engine.video_probe import colour_facts, frame_to_rgb
-
-    with av.open(str(source)) as container:
-        pictures = [frame_to_rgb(f, colour_facts(f)) for f in container.decode(video=0)]
-    with av.open(str(tmp_path / "o.mkv")) as container:
-        written = np.stack([f.to_ndarray(format="rgb24") for f in container.decode(video=0)])
-    assert np.array_equal(written, run_model_on_batch(tiny, np.stack(pictures)))
+    written = np.stack(decoded_rgb(tmp_path / "o.mkv"))
+    assert np.array_equal(written, run_model_on_batch(tiny, np.stack(decoded_rgb(source))))
 
 
 def test_per_frame_path_uses_restore_array(tiny, tmp_path: Path) -> None:
-    pytest.importorskip("cnaps_desktop.engine.restore", reason="restore.py not merged yet")
+    restore = pytest.importorskip("cnaps_desktop.engine.restore", reason="restore.py not merged")
     source = make_clip(tmp_path / "c.mp4", frames=3, size=(40, 24), audio=None)
     options = VideoOptions(codec="lossless", batch_size=1)
     facts = restore_video(tiny, source, tmp_path / "o.mkv", options)
     assert facts.frames == 3 and facts.batch_size == 1
+    expected = [restore.restore_array(tiny, picture) for picture in decoded_rgb(source)]
+    assert np.array_equal(np.stack(decoded_rgb(tmp_path / "o.mkv")), np.stack(expected))
 
 
 def test_bench_reports_model_and_end_to_end_rates(tiny) -> None:
