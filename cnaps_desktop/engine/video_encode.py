@@ -21,7 +21,7 @@ import numpy as np
 
 from cnaps_desktop.engine.errors import VideoError
 from cnaps_desktop.engine.video_options import OutputCodec
-from cnaps_desktop.engine.video_probe import ColourFacts
+from cnaps_desktop.engine.video_probe import CONVERSION_FLAGS, ColourFacts
 
 # Container used for segment files: one that keeps decoding timestamps (mp4/mov) for codecs with
 # reordered frames, Matroska for the intra-only FFV1.
@@ -195,6 +195,7 @@ def rgb_to_frame(rgb: np.ndarray, plan: EncodePlan) -> av.VideoFrame:
             dst_colorspace=plan.colour.matrix,
             src_color_range="JPEG",
             dst_color_range=plan.colour.swscale_range,
+            interpolation=CONVERSION_FLAGS,
         )
     return frame
 

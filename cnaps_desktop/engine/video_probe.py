@@ -33,6 +33,16 @@ _MATRIX_FOR_COLORSPACE = {1: "ITU709", 4: "FCC", 5: "ITU601", 6: "ITU601", 7: "S
 _MATRIX_FOR_COLORSPACE.update({9: "BT2020", 10: "BT2020"})
 _FULL_RANGE = 2  # AVCOL_RANGE_JPEG
 
+# swscale's default fast paths shift colours by about two levels per RGB <-> YUV round trip;
+# accurate rounding with full chroma interpolation brings that under half a level.
+_INTERPOLATION = av.video.reformatter.Interpolation
+CONVERSION_FLAGS = (
+    _INTERPOLATION.BILINEAR
+    | _INTERPOLATION.ACCURATE_RND
+    | _INTERPOLATION.FULL_CHR_H_INT
+    | _INTERPOLATION.FULL_CHR_H_INP
+)
+
 
 def is_video_path(path: str | Path) -> bool:
     """True when the file name ends in a video suffix (by name only; nothing is read)."""
@@ -298,6 +308,7 @@ def frame_to_rgb(frame: av.VideoFrame, colour: ColourFacts) -> np.ndarray:
         src_colorspace=colour.matrix,
         src_color_range=colour.swscale_range,
         dst_color_range="JPEG",
+        interpolation=CONVERSION_FLAGS,
     )
 
 

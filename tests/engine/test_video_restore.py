@@ -214,3 +214,26 @@ def test_default_output_name_and_codec_suffix_rules(tmp_path: Path) -> None:
             VideoOptions(codec="ffv1"),
             frame_function=invert,
         )
+
+
+def test_colour_round_trip_is_faithful_and_tags_are_kept(tmp_path: Path) -> None:
+    # Identity frames through RGB and back at CRF 0 (lossless YUV): what remains is rounding.
+    from cnaps_desktop.engine.video_probe import colour_facts, frame_to_rgb
+
+    source = make_clip(tmp_path / "c.mp4", frames=6, size=(64, 48), audio=None)
+    output = tmp_path / "o.mp4"
+    options = VideoOptions(crf=0, preset="ultrafast")
+    restore_video(None, source, output, options, frame_function=lambda frames: frames)
+
+    def pictures(path: Path) -> np.ndarray:
+        with av.open(str(path)) as container:
+            frames = container.decode(video=0)
+            return np.stack([frame_to_rgb(f, colour_facts(f)).astype(int) for f in frames])
+
+    def luma(path: Path) -> np.ndarray:
+        with av.open(str(path)) as container:
+            return np.stack([f.to_ndarray()[:48].astype(int) for f in container.decode(video=0)])
+
+    assert abs((pictures(output) - pictures(source)).mean()) < 0.1  # no drift of the levels
+    assert np.abs(luma(output) - luma(source)).mean() < 0.6  # same matrix and range both ways
+    assert probe_video(output).colour == probe_video(source).colour
