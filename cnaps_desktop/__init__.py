@@ -29,6 +29,9 @@ _LAZY_EXPORTS: dict[str, str] = {
     "list_models": "cnaps_desktop.engine.model_store",
     "import_model": "cnaps_desktop.engine.model_store",
     "download_model": "cnaps_desktop.engine.download",
+    "restore_video": "cnaps_desktop.engine.video",
+    "probe_video": "cnaps_desktop.engine.video_probe",
+    "VideoOptions": "cnaps_desktop.engine.video_options",
 }
 
 __all__ = [
@@ -39,15 +42,18 @@ __all__ = [
     "Progress",
     "RestoreOptions",
     "RunFacts",
+    "VideoOptions",
     "__version__",
     "download_model",
     "import_model",
     "list_models",
     "load_model",
+    "probe_video",
     "read_image",
     "restore_array",
     "restore_file",
     "restore_region",
+    "restore_video",
     "write_image",
 ]
 
@@ -61,6 +67,9 @@ if TYPE_CHECKING:
     from cnaps_desktop.engine.models import LoadedModel, load_model
     from cnaps_desktop.engine.options import RestoreOptions
     from cnaps_desktop.engine.restore import restore_array, restore_region
+    from cnaps_desktop.engine.video import restore_video
+    from cnaps_desktop.engine.video_options import VideoOptions
+    from cnaps_desktop.engine.video_probe import probe_video
 
 
 def __getattr__(name: str) -> Any:

@@ -108,3 +108,34 @@ def test_restore_video_input_writes_the_video_and_prints_a_summary(tmp_path: Pat
     assert (
         "4 frames" in line and "rotation 90 degrees kept" in line and "audio (aac): copied" in line
     )
+
+
+def test_restore_command_dispatches_videos_and_creates_the_output_folder(tmp_path: Path) -> None:
+    """`cnaps-desktop restore clip.mp4 -o NEW_DIR` restores the video with the image options."""
+    import av
+    import numpy as np
+    import torch
+
+    from cnaps_desktop.cli import main
+    from cnaps_desktop.engine.arch.mssnet import MSSNet
+
+    clip = tmp_path / "clip.mp4"
+    with av.open(str(clip), "w") as container:
+        stream = container.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for index in range(4):
+            pixels = np.full((48, 64, 3), 40 * index, dtype=np.uint8)
+            frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    torch.manual_seed(0)
+    checkpoint = tmp_path / "tiny.pth"
+    torch.save(MSSNet(wf=4, scale=3, vscale=5).state_dict(), checkpoint)
+
+    output_dir = tmp_path / "new" / "folder"
+    code = main(["restore", str(clip), "--checkpoint", str(checkpoint), "-o", str(output_dir)])
+
+    assert code == 0
+    written = output_dir / "clip_restored.mp4"
+    with av.open(str(written)) as container:
+        assert sum(1 for _ in container.decode(video=0)) == 4

@@ -44,6 +44,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--tile-overlap", type=int, default=64, metavar="N", help="context per tile side (px)"
     )
+    parser.add_argument(
+        "--video",
+        nargs="?",
+        const="generated",
+        metavar="FILE",
+        help="instead, measure the video pipeline: end-to-end frames/s next to model-only "
+        "frames/s, on FILE or on a generated clip of --size",
+    )
+    parser.add_argument(
+        "--frames", type=int, default=8, metavar="N", help="frames for --video (default 8)"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(handler=run)
 
@@ -60,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.tiled_vs_whole:
         return run_seams(args)
+    if args.video:
+        return run_video(args)
     result = run_bench(
         checkpoint=args.checkpoint,
         variant=args.variant,
@@ -101,6 +114,33 @@ def run(args: argparse.Namespace) -> int:
             f"  speed-up {result.speedup:.2f}x; engine vs reference: max abs difference "
             f"{result.max_abs_difference:.2e}, PSNR {result.psnr_db:.1f} dB"
         )
+    return EXIT_OK
+
+
+def run_video(args: argparse.Namespace) -> int:
+    """The video pipeline's cost next to the model's on the same device."""
+    from cnaps_desktop.engine.bench import load_bench_model
+    from cnaps_desktop.engine.video_bench import bench_video
+
+    loaded = load_bench_model(args.checkpoint, args.variant, args.device, args.precision)
+    source = args.size if args.video == "generated" else Path(args.video)
+    result = bench_video(loaded, source, frames=args.frames)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return EXIT_OK
+    print(
+        f"{result['model']} on {result['device']}, {result['frames']} frames of "
+        f"{result['size']} ({result['codec']}, batch {result['batch_size']})"
+    )
+    print(
+        f"  model only {result['model_fps']:.3f} frames/s; end to end "
+        f"{result['end_to_end_fps']:.3f} frames/s; pipeline alone "
+        f"{result['pipeline_only_fps']:.2f} frames/s"
+    )
+    print(
+        f"  pipeline overhead {result['overhead_percent']:.1f}% of model time "
+        f"(decode, convert and encode run serially: {result['serial_pipeline_percent']:.1f}%)"
+    )
     return EXIT_OK
 
 

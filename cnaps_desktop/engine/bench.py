@@ -77,10 +77,7 @@ def run_bench(
     tile_overlap: int = 64,
 ) -> BenchResult:
     """Time the reference and the engine on one synthetic image of ``size`` = (width, height)."""
-    with tempfile.TemporaryDirectory() as folder:
-        if checkpoint is None:
-            checkpoint = _random_checkpoint(variant, Path(folder))
-        loaded = load_model(checkpoint, device, precision)
+    loaded = load_bench_model(checkpoint, variant, device, precision)
     width, height = size
     image = synthetic_photo(height, width)
     reference_model = copy.deepcopy(loaded.model).float() if reference else None
@@ -207,6 +204,16 @@ class PeakMemory:
 def _path_result(times: list[float], megapixels: float, peak: float, kind: str) -> PathResult:
     seconds = statistics.median(times)
     return PathResult(seconds, megapixels / seconds, peak, kind)
+
+
+def load_bench_model(
+    checkpoint: str | Path | None, variant: str, device: str, precision: str
+) -> LoadedModel:
+    """The checkpoint to measure, or a random-weight MSSNet of ``variant`` when none is given."""
+    with tempfile.TemporaryDirectory() as folder:
+        if checkpoint is None:
+            checkpoint = _random_checkpoint(variant, Path(folder))
+        return load_model(checkpoint, device, precision)
 
 
 def _random_checkpoint(variant: str, folder: Path) -> Path:
