@@ -1,0 +1,56 @@
+"""The GUI entry point: QApplication, the qasync event loop, the main window.
+
+The only importer of ``gui/``; it also builds the real engine bundle for the window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+
+def main() -> int:
+    import qasync
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from cnaps_desktop import paths
+    from cnaps_desktop.app_engine import real_services
+    from cnaps_desktop.gui.error_dialog import (
+        UncaughtErrorNotifier,
+        install_exception_hooks,
+        show_error,
+    )
+    from cnaps_desktop.gui.main_window import MainWindow
+    from cnaps_desktop.resources import resource_path
+
+    logging.basicConfig(
+        filename=paths.logs_dir() / "cnaps-desktop.log",
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    QApplication.setApplicationName("CNAPS Desktop")
+    QApplication.setOrganizationName("CNAPS")
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "cnaps-desktop-256.png"))))
+
+    window = MainWindow(real_services())
+    notifier = UncaughtErrorNotifier(
+        lambda error, log_file: show_error(window, "Unexpected error", error)
+    )
+    undo_hooks = install_exception_hooks(notifier)
+    # Colours come from the system palette; repaint when the system switches light/dark.
+    app.styleHints().colorSchemeChanged.connect(lambda _: window.update())
+    window.show()
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    try:
+        with loop:
+            loop.run_until_complete(closed.wait())
+    finally:
+        undo_hooks()
+    return 0
