@@ -60,7 +60,7 @@ class JobCallbacks:
     on_cancelled: Callable[[], None] | None = None
 
 
-@dataclass
+@dataclass(eq=False)  # identity equality and hashing: each handle is one job
 class JobHandle:
     """One submitted job: cancel it, drop it, or ask whether it is still wanted."""
 
