@@ -48,7 +48,7 @@ def real_services() -> EngineServices:
         probe_video=probe_video,
         read_frame=read_frame,
         restore_video=restore_video,
-        video_output_path_for=output_path_for,
+        video_output_path_for=video_output_path_for,
         devices=devices,
     )
 
@@ -146,7 +146,7 @@ def import_model(path: Path, as_name: str | None) -> Path:
 
 
 def download_model(name: str, progress: ProgressCallback, token: CancelToken) -> Path:
-    from cnaps_desktop.engine.model_store import download_model as download
+    from cnaps_desktop.engine.download import download_model as download
 
     return download(name, progress=progress, token=token)
 
@@ -174,10 +174,14 @@ def restore_video(
     from cnaps_desktop.engine.video import VideoOptions
     from cnaps_desktop.engine.video import restore_video as restore
 
-    wanted = {"device": settings.device, "precision": settings.precision, "tile": settings.tile}
-    known = {f.name for f in dataclasses.fields(VideoOptions)}
-    options = VideoOptions(**{k: v for k, v in wanted.items() if k in known})
+    options = VideoOptions(restore=restore_options(settings))
     return restore(loaded, path, output, options, token, progress)
+
+
+def video_output_path_for(path: Path, settings: RunSettings) -> Path:
+    from cnaps_desktop.engine.video import video_output_path
+
+    return video_output_path(path, settings.output_dir, RESTORED_SUFFIX)
 
 
 def devices() -> list[tuple[str, str]]:

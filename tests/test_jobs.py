@@ -113,7 +113,9 @@ def test_new_job_in_a_lane_drops_the_old_one_and_its_late_result(runner: JobRunn
 
     old = runner.submit(slow, worker="cpu", lane="preview", callbacks=first.callbacks())
     assert started.wait(5)
-    runner.submit(lambda t, p: "new image", worker="cpu", lane="preview", callbacks=second.callbacks())
+    runner.submit(
+        lambda t, p: "new image", worker="cpu", lane="preview", callbacks=second.callbacks()
+    )
     assert old.dropped
     release.set()
     assert second.done.wait(5)

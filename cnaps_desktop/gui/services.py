@@ -77,7 +77,7 @@ class EngineServices:
     import_model: Callable[[Path, str | None], Path]
     download_model: Callable[[str, ProgressCallback, CancelToken], Path]
     probe_video: Callable[[Path], Any]
-    """-> VideoInfo with ``.frames``, ``.fps``, ``.size``, ``.codec``, ``.audio_streams``."""
+    """-> the engine's VideoInfo (``.frames``, ``.frame_rate``, ``.codec``, ``.audio``, ...)."""
     read_frame: Callable[[Path, int], np.ndarray]
     restore_video: Callable[[Any, Path, Path, RunSettings, CancelToken, ProgressCallback], Any]
     video_output_path_for: Callable[[Path, RunSettings], Path]

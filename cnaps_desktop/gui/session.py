@@ -464,11 +464,12 @@ class _FrameImage:
 def _video_lines(info: Any, frame: int) -> tuple[str, ...]:
     if info is None:
         return ()
-    audio = getattr(info, "audio_streams", ()) or ()
-    kept = f"{len(audio)} audio stream(s), kept as they are" if audio else "no audio"
+    audio = info.audio or ()
+    codecs = ", ".join(stream.codec for stream in audio)
+    kept = f"{len(audio)} audio stream(s) ({codecs}), kept as they are" if audio else "no audio"
     return (
-        f"frame {frame + 1:,} of {getattr(info, 'frames', 0):,}",
-        f"{getattr(info, 'fps', 0):.3g} frames/s, codec {getattr(info, 'codec', '?')}",
+        f"frame {frame + 1:,} of {info.frames:,}",
+        f"{info.frame_rate:.3g} frames/s, codec {info.codec}",
         kept,
     )
 

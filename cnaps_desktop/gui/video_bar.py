@@ -45,8 +45,8 @@ class VideoBar(QWidget):
         if info is None:
             self.hide()
             return
-        self._frames = max(1, int(getattr(info, "frames", 1)))
-        self._fps = float(getattr(info, "fps", 0.0))
+        self._frames = max(1, int(info.frames))
+        self._fps = float(info.frame_rate)
         self.slider.blockSignals(True)
         self.slider.setRange(0, self._frames - 1)
         self.slider.setValue(frame)

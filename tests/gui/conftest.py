@@ -58,7 +58,9 @@ class EngineDouble:
     def __post_init__(self) -> None:
         self.gate.set()  # open unless a test closes it
 
-    def _work(self, pixels: np.ndarray, token: CancelToken, progress: ProgressCallback) -> np.ndarray:
+    def _work(
+        self, pixels: np.ndarray, token: CancelToken, progress: ProgressCallback
+    ) -> np.ndarray:
         self.entered.set()
         for tile in range(TILES):
             self.gate.wait(10)
@@ -135,7 +137,7 @@ class EngineDouble:
             import_model=import_model,
             download_model=download_model,
             probe_video=lambda path: SimpleNamespace(
-                frames=10, fps=25.0, codec="h264", audio_streams=("aac",), size=(64, 48)
+                frames=10, frame_rate=25.0, codec="h264", audio=(SimpleNamespace(codec="aac"),)
             ),
             read_frame=lambda path, index: np.full((48, 64, 3), index * 20, np.uint8),
             restore_video=lambda loaded, path, out, settings, token, progress: SimpleNamespace(

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from cnaps_desktop.gui.file_list import FileState
 from tests.gui.conftest import EngineDouble
@@ -44,14 +44,20 @@ def wait_idle(qtbot: Any, window: Any) -> None:
 
 def test_starts_empty_with_the_drop_zone_and_the_welcome_pane(window: Any) -> None:
     assert window.centre.currentWidget() is window.drop_zone
-    assert "Drop photos, videos or folders here" in window.drop_zone.findChildren(
-        type(window.status_text)
-    )[0].text()
-    assert "does **not** upscale" in window.explain.toMarkdown() or "not" in window.explain.toPlainText()
+    assert (
+        "Drop photos, videos or folders here"
+        in window.drop_zone.findChildren(type(window.status_text))[0].text()
+    )
+    assert (
+        "does **not** upscale" in window.explain.toMarkdown()
+        or "not" in window.explain.toPlainText()
+    )
     assert window.picker.current() == "Tiny-GoPro"  # the installed entry
 
 
-def test_dropping_photos_lists_them_and_restores_the_first(qtbot: Any, window: Any, photos: list[Path]) -> None:
+def test_dropping_photos_lists_them_and_restores_the_first(
+    qtbot: Any, window: Any, photos: list[Path]
+) -> None:
     drop(window, photos[:2])
     assert [e.path for e in window.files.entries()] == photos[:2]
     assert window.files.selected_path() == photos[0]
@@ -84,7 +90,9 @@ def test_dropping_an_unsupported_file_says_so_in_one_sentence(window: Any, tmp_p
     assert "letter.docx" in message.text() and "expected one of" in message.text()
 
 
-def test_a_broken_photo_is_marked_failed_with_its_reason(qtbot: Any, window: Any, tmp_path: Path) -> None:
+def test_a_broken_photo_is_marked_failed_with_its_reason(
+    qtbot: Any, window: Any, tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.png"
     broken.write_bytes(b"broken bytes")
     drop(window, [broken])
@@ -119,7 +127,9 @@ def test_a_missing_checkpoint_downloads_with_progress_then_is_chosen(
     assert window.picker.current() == "Tiny-RealBlur"
 
 
-def test_cancel_stops_the_run_silently(qtbot: Any, window: Any, engine: EngineDouble, photos: list[Path]) -> None:
+def test_cancel_stops_the_run_silently(
+    qtbot: Any, window: Any, engine: EngineDouble, photos: list[Path]
+) -> None:
     engine.gate.clear()
     drop(window, [photos[0]])
     qtbot.waitUntil(engine.entered.is_set, timeout=5000)
@@ -159,7 +169,9 @@ def test_save_writes_beside_the_original_and_never_over_it(
     assert suggested == photos[0].with_name("a_restored.png")
     from PySide6.QtWidgets import QFileDialog
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(suggested), "PNG (*.png)"))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(suggested), "PNG (*.png)")
+    )
     window.save_action.trigger()
     wait_idle(qtbot, window)
     assert engine.saved == [suggested]
@@ -187,9 +199,17 @@ def test_restore_all_writes_into_the_output_folder_and_goes_on_past_failures(
     window.restore_all_action.trigger()
     wait_idle(qtbot, window)
     states = {e.path.name: e.state for e in window.files.entries()}
-    assert states == {"a.png": FileState.DONE, "b.jpg": FileState.DONE, "c.png": FileState.DONE,
-                      "broken.png": FileState.FAILED}
-    assert sorted(p.name for p in out.iterdir()) == ["a_restored.npy", "b_restored.npy", "c_restored.npy"]
+    assert states == {
+        "a.png": FileState.DONE,
+        "b.jpg": FileState.DONE,
+        "c.png": FileState.DONE,
+        "broken.png": FileState.FAILED,
+    }
+    assert sorted(p.name for p in out.iterdir()) == [
+        "a_restored.npy",
+        "b_restored.npy",
+        "c_restored.npy",
+    ]
     assert any("1 failed" in box.text() for box in open_messages(window))
 
 
@@ -227,4 +247,4 @@ def test_a_video_shows_the_scrubber_and_previews_the_chosen_frame(
     wait_idle(qtbot, window)
     assert window.session.on_screen.image.pixels[0, 0, 0] == 60
     assert "frame 4 of 10" in window.explain.toPlainText()
-    assert "1 audio stream(s), kept" in window.explain.toPlainText()
+    assert "1 audio stream(s) (aac), kept" in window.explain.toPlainText()
