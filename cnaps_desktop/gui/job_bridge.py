@@ -7,6 +7,7 @@ image or checkpoint meanwhile) is ignored, so a late result can never reach the 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,8 @@ class JobBridge(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runner = JobRunner()
+        self._pending = 0
+        self._pending_lock = threading.Lock()
         self._deliver.connect(self._run_delivery, Qt.ConnectionType.QueuedConnection)
 
     def submit(
@@ -42,6 +45,8 @@ class JobBridge(QObject):
 
         def later(handler: Callable[..., None] | None, *args: Any) -> None:
             if handler is not None:
+                with self._pending_lock:
+                    self._pending += 1
                 self._deliver.emit(holder, lambda: handler(*args))
 
         callbacks = JobCallbacks(
@@ -58,8 +63,16 @@ class JobBridge(QObject):
 
     @Slot(object, object)
     def _run_delivery(self, holder: list[JobHandle], call: Callable[[], None]) -> None:
+        with self._pending_lock:
+            self._pending -= 1
         if holder and not holder[0].dropped:
             call()
+
+    def idle(self) -> bool:
+        """No job waiting or running, and no report still on its way to the GUI thread."""
+        with self._pending_lock:
+            pending = self._pending
+        return pending == 0 and not self.runner.busy()
 
     def shutdown(self, timeout: float = 10.0) -> bool:
         return self.runner.shutdown(timeout)

@@ -33,13 +33,8 @@ def open_messages(window: Any) -> list[QMessageBox]:
 
 
 def wait_idle(qtbot: Any, window: Any) -> None:
-    """Until no job runs and none is started by a delivery (previews chain region -> whole)."""
-    for _ in range(50):
-        qtbot.waitUntil(lambda: not window.bridge.runner.busy(), timeout=5000)
-        qtbot.wait(30)  # let queued deliveries reach the GUI thread
-        if not window.bridge.runner.busy():
-            return
-    raise AssertionError("the window never became idle")
+    """Until no job runs and every report has reached the GUI (a report may start a job)."""
+    qtbot.waitUntil(window.bridge.idle, timeout=5000)
 
 
 def test_starts_empty_with_the_drop_zone_and_the_welcome_pane(window: Any) -> None:
