@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from cnaps_desktop import paths
 from cnaps_desktop.engine.errors import Cancelled, CnapsError
@@ -59,9 +59,9 @@ def show_error(parent: QWidget | None, title: str, error: BaseException) -> QMes
     box.setText(plain_message(error))
     box.setDetailedText(details_of(error))
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
-    copy = QPushButton("Copy details")
-    box.addButton(copy, QMessageBox.ButtonRole.ActionRole)
-    copy.clicked.disconnect()  # keep the dialog open after copying
+    copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
+    # QMessageBox closes on any button; take this one out of that so copying keeps it open.
+    copy.clicked.disconnect()
     copy.clicked.connect(
         lambda: QApplication.clipboard().setText(f"{box.text()}\n\n{details_of(error)}")
     )
