@@ -49,8 +49,27 @@ def real_services() -> EngineServices:
         read_frame=read_frame,
         restore_video=restore_video,
         video_output_path_for=video_output_path_for,
+        warm_up=warm_up,
         devices=devices,
     )
+
+
+def warm_up() -> None:
+    """Import torch, spandrel and the engine now, then exempt them from garbage collection.
+
+    Runs on a worker right after the window opens. Importing torch takes seconds; doing it here
+    keeps that out of the first restore. ``gc.freeze`` moves the million-odd objects these
+    imports create out of the collector's reach: otherwise a full collection, triggered on any
+    thread, walks them all while holding the GIL and the window stalls for a third of a second.
+    """
+    import gc
+
+    from cnaps_desktop.engine import display, imageio, restore  # noqa: F401
+    from cnaps_desktop.engine.registry import architecture_registry
+
+    architecture_registry()
+    gc.collect()
+    gc.freeze()
 
 
 def restore_options(settings: RunSettings) -> Any:

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -104,11 +106,13 @@ class _Task:
 class _Worker(threading.Thread):
     """One thread that runs its queue of tasks in order."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, niceness: int) -> None:
         super().__init__(name=f"cnaps-worker-{name}", daemon=True)
         self.tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self.niceness = niceness
 
     def run(self) -> None:
+        lower_thread_priority(self.niceness)
         while True:
             task = self.tasks.get()
             if task is None:
@@ -159,15 +163,38 @@ def _run_task(task: _Task) -> None:
         callbacks.on_result(result)
 
 
+def lower_thread_priority(niceness: int) -> bool:
+    """Make the calling thread (and threads it starts, such as torch's CPU pool) yield the CPU.
+
+    On Linux each thread has its own nice value and new threads inherit it, so a worker that
+    runs torch at a lower priority leaves the GUI thread its share of a busy CPU. Elsewhere this
+    does nothing. Returns True when the priority was lowered.
+    """
+    if niceness <= 0 or not sys.platform.startswith("linux"):
+        return False
+    try:
+        current = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), current + niceness)
+    except OSError:
+        log.info("could not lower the priority of %s", threading.current_thread().name)
+        return False
+    return True
+
+
 def _call(callback: Callable[[], None] | None) -> None:
     if callback is not None:
         callback()
 
 
 class JobRunner:
-    """Owns the worker threads; one per worker name, started on first use."""
+    """Owns the worker threads; one per worker name, started on first use.
 
-    def __init__(self) -> None:
+    ``niceness`` lowers the workers' CPU priority (Linux), so the GUI thread stays responsive
+    while a model uses every core.
+    """
+
+    def __init__(self, niceness: int = 0) -> None:
+        self._niceness = niceness
         self._workers: dict[str, _Worker] = {}
         self._lanes: dict[str, JobHandle] = {}
         self._live: set[JobHandle] = set()
@@ -198,7 +225,7 @@ class JobRunner:
             self._live.add(handle)
             thread = self._workers.get(worker)
             if thread is None:
-                thread = _Worker(worker)
+                thread = _Worker(worker, self._niceness)
                 self._workers[worker] = thread
                 thread.start()
         thread.tasks.put(_Task(handle, work, callbacks or JobCallbacks()))

@@ -15,6 +15,9 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from cnaps_desktop.jobs import JobCallbacks, JobHandle, JobProgress, JobRunner, Work
 
+WORKER_NICENESS = 10
+"""Workers run at a lower CPU priority than the GUI thread (see jobs.lower_thread_priority)."""
+
 
 class JobBridge(QObject):
     # (a one-item list holding the JobHandle, a zero-argument callable to run on the GUI thread);
@@ -23,7 +26,7 @@ class JobBridge(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.runner = JobRunner()
+        self.runner = JobRunner(niceness=WORKER_NICENESS)
         self._pending = 0
         self._pending_lock = threading.Lock()
         self._deliver.connect(self._run_delivery, Qt.ConnectionType.QueuedConnection)

@@ -74,6 +74,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self.picker.refresh(select=self.store.checkpoint)
         self._restore_layout()
+        self.bridge.submit(
+            lambda token, progress: services.warm_up(), worker="io", description="warm up"
+        )
 
     # ------------------------------------------------------------------ layout
     def _build_layout(self) -> None:

@@ -81,5 +81,7 @@ class EngineServices:
     read_frame: Callable[[Path, int], np.ndarray]
     restore_video: Callable[[Any, Path, Path, RunSettings, CancelToken, ProgressCallback], Any]
     video_output_path_for: Callable[[Path, RunSettings], Path]
+    warm_up: Callable[[], None]
+    """Import the heavy libraries once, on a worker, before the person asks for a run."""
     devices: Callable[[], list[tuple[str, str]]]
     """-> [(device name for load_model, words for the menu)], "auto" first."""

@@ -144,6 +144,7 @@ class EngineDouble:
                 output_path=out, seconds=0.1
             ),
             video_output_path_for=output_path_for,
+            warm_up=lambda: None,
             devices=lambda: [("auto", "Automatic"), ("cpu", "CPU")],
         )
 
