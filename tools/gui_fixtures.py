@@ -8,11 +8,14 @@ it is only good for timing and responsiveness).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SHARED = Path(
+    os.environ.get("CNAPS_SHARED", Path(__file__).resolve().parent.parent.parent / "shared")
+)
 
 
 def make_photo(folder: Path, width: int, height: int, name: str = "photo.png") -> Path:

@@ -58,7 +58,9 @@ class StallProbe:
         ordered = sorted(self.gaps) or [float("nan")]
         p99 = ordered[int(len(ordered) * 0.99)]
         longest = ordered[-1]
-        return f"{len(self.gaps)} ticks, longest stall {longest:.0f} ms, 99th percentile {p99:.0f} ms"
+        return (
+            f"{len(self.gaps)} ticks, longest stall {longest:.0f} ms, 99th percentile {p99:.0f} ms"
+        )
 
 
 def main() -> int:

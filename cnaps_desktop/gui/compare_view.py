@@ -71,6 +71,7 @@ class CompareView(QWidget):
         self._before: DisplayImage | None = None
         self._after: DisplayImage | None = None
         self._after_note = ""
+        self._after_box: vs.Box | None = None
         self._transform = vs.ViewTransform()
         self._split = vs.Split()
         self._side_by_side = False
@@ -83,14 +84,19 @@ class CompareView(QWidget):
     def set_images(self, before: DisplayImage | None, after: DisplayImage | None = None) -> None:
         """Show a new image; the view fits it and the divider returns to the middle."""
         self._before, self._after = before, after
-        self._after_note = ""
+        self._after_note, self._after_box = "", None
         self._split = vs.Split()
         self._whole = None
         self.fit()
 
-    def set_after(self, after: DisplayImage | None, note: str = "") -> None:
-        """Replace the "after" side, keeping zoom and pan; ``note`` is a small badge on it."""
-        self._after, self._after_note = after, note
+    def set_after(
+        self, after: DisplayImage | None, note: str = "", box: vs.Box | None = None
+    ) -> None:
+        """Replace the "after" side, keeping zoom and pan.
+
+        ``note`` is a small badge on it; ``box`` (image pixels) outlines the part restored so far.
+        """
+        self._after, self._after_note, self._after_box = after, note, box
         self.update()
 
     def has_image(self) -> bool:
@@ -290,6 +296,8 @@ class CompareView(QWidget):
     def _paint_after_or_waiting(self, painter: QPainter, clip: QRectF, shift_x: float) -> None:
         if self._after is not None:
             self._paint_side(painter, self._after, clip, shift_x)
+            if self._after_box is not None:
+                self._outline(painter, self._after_box, clip, shift_x)
             return
         assert self._before is not None
         self._paint_side(painter, self._before, clip, shift_x)

@@ -82,7 +82,7 @@ def facts_table(facts: ScreenFacts) -> str:
     if facts.state:
         rows.append(("State", facts.state))
     body = "\n".join(f"| {name} | {_cell(value)} |" for name, value in rows)
-    return "| | |\n|---|---|\n" + body
+    return "| | This picture |\n|---|---|\n" + body
 
 
 def facts_model_rows(facts: ScreenFacts) -> list[tuple[str, str]]:
@@ -143,8 +143,8 @@ def pane_markdown(facts: ScreenFacts | None, entries: list[CatalogEntry]) -> str
         parts.append(read_content("welcome"))
         parts.append(task_section(facts.model if facts else None))
     else:
-        parts.append(task_section(facts.model))
         parts.append(Template(read_content("workflow")).safe_substitute(facts=facts_table(facts)))
+        parts.append(task_section(facts.model))
     parts.append(read_content("mssnet"))
     parts.append(checkpoints_section(entries))
     parts.append(papers_section())

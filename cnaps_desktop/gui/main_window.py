@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import (
     QAction,
-    QActionGroup,
     QCloseEvent,
     QDesktopServices,
     QDragEnterEvent,
@@ -37,19 +36,11 @@ from cnaps_desktop.gui.error_dialog import show_error
 from cnaps_desktop.gui.explain_pane import ExplainPane
 from cnaps_desktop.gui.file_list import FileList
 from cnaps_desktop.gui.job_bridge import JobBridge
+from cnaps_desktop.gui.menus import SAVE_FORMATS, build_menus, device_combo
 from cnaps_desktop.gui.services import EngineServices, RunSettings
 from cnaps_desktop.gui.session import Session
 from cnaps_desktop.gui.settings_store import SettingsStore
 from cnaps_desktop.gui.video_bar import VideoBar
-
-SAVE_FORMATS = {
-    "Same as the original": None,
-    "PNG (*.png)": "png",
-    "JPEG (*.jpg)": "jpeg",
-    "TIFF (*.tif)": "tiff",
-    "WebP (*.webp)": "webp",
-}
-TILE_SIZES = {"Automatic": None, "256 px": 256, "512 px": 512, "1024 px": 1024}
 
 
 class MainWindow(QMainWindow):
@@ -68,6 +59,7 @@ class MainWindow(QMainWindow):
         self.drop_zone = DropZone()
         self.video_bar = VideoBar()
         self.picker = CheckpointPicker(services, self.bridge)
+        self.device_combo = device_combo(services.devices(), self.store, self._device_chosen)
         self.explain = ExplainPane(load_catalog())
         self._build_layout()
         self._build_actions()
@@ -175,6 +167,9 @@ class MainWindow(QMainWindow):
             toolbar.addAction(item)
         toolbar.addSeparator()
         toolbar.addWidget(self.picker)
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(" Device: "))
+        toolbar.addWidget(self.device_combo)
         spacer = QWidget()
         spacer.setSizePolicy(
             spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred
@@ -183,55 +178,11 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.explain_action)
         self.addToolBar(toolbar)
 
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.addAction(self.open_action)
-        self.recent_menu = file_menu.addMenu("Open recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        file_menu.addAction(self.save_action)
-        file_menu.addSeparator()
-        file_menu.addAction("Choose output folder...", self.choose_output_folder)
-        file_menu.addAction("Open output folder", self.open_output_folder)
-        file_menu.addSeparator()
-        file_menu.addAction("Quit", QKeySequence.StandardKey.Quit, self.close)
-        view_menu = menu.addMenu("&View")
-        for text, slot, keys in view_keys:
-            item = view_menu.addAction(text, slot)
-            item.setShortcuts([QKeySequence(k) for k in keys])
-            item.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        view_menu.addAction(self.explain_action)
-        run_menu = menu.addMenu("&Run")
-        for item in (self.restore_action, self.restore_all_action, self.cancel_action):
-            run_menu.addAction(item)
-        run_menu.addAction("Add checkpoint file...", self.picker.add_file)
-        self._choice_menu(run_menu.addMenu("Device"), dict(self.services.devices()), "device")
-        precisions = {
-            "auto": "Automatic",
-            "fp32": "fp32",
-            "fp16": "fp16 (GPU)",
-            "bf16": "bf16 (GPU)",
-        }
-        self._choice_menu(run_menu.addMenu("Precision"), precisions, "precision")
-        self._choice_menu(
-            run_menu.addMenu("Tile size"), {v: k for k, v in TILE_SIZES.items()}, "tile"
-        )
-        formats = {v: k.split(" (")[0] for k, v in SAVE_FORMATS.items()}
-        self._choice_menu(run_menu.addMenu("Output format (Restore all)"), formats, "output_format")
+        build_menus(self, view_keys)
 
-    def _choice_menu(self, menu: object, choices: dict, setting: str) -> None:
-        group = QActionGroup(self)
-        current = getattr(self.store, setting)
-        for value, words in choices.items():
-            item = menu.addAction(words)  # type: ignore[attr-defined]
-            item.setCheckable(True)
-            item.setChecked(value == current)
-            item.triggered.connect(lambda _=False, v=value: self._set_choice(setting, v))
-            group.addAction(item)
-
-    def _set_choice(self, setting: str, value: object) -> None:
-        setattr(self.store, setting, value)
-        if setting in ("device", "precision", "tile"):
-            self.session.checkpoint_changed()
+    def _device_chosen(self, name: str) -> None:
+        self.store.device = name
+        self.session.checkpoint_changed()
 
     def _connect(self) -> None:
         self.drop_zone.open_requested.connect(self.open_dialog)

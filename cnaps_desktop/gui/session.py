@@ -20,12 +20,17 @@ from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
 from cnaps_desktop.gui.compare_view import DisplayImage
 from cnaps_desktop.gui.explain_pane import ScreenFacts
 from cnaps_desktop.gui.file_list import FileState
+from cnaps_desktop.gui.run_words import (
+    FrameImage,
+    describe_pixels,
+    preview_box,
+    progress_words,
+    short_reason,
+    video_lines,
+)
 from cnaps_desktop.gui.services import Box, EngineServices, RunSettings
 from cnaps_desktop.gui.view_state import Box as ViewBox
 from cnaps_desktop.jobs import JobHandle, JobProgress
-
-PREVIEW_REGION_SIDE = 768
-"""The first preview restores at most this many pixels square, so feedback comes in seconds."""
 
 
 @dataclass
@@ -43,47 +48,11 @@ class OnScreen:
     video_info: Any = None
 
 
-def describe_pixels(pixels: np.ndarray) -> str:
-    """E.g. "RGB, 8-bit" for the side pane (a description, not image maths)."""
-    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
-    layout = {1: "grey", 3: "RGB", 4: "RGBA"}.get(channels, f"{channels} channels")
-    depth = {np.dtype(np.uint8): "8-bit", np.dtype(np.uint16): "16-bit"}.get(
-        pixels.dtype, "32-bit float"
-    )
-    return f"{layout}, {depth}"
-
-
-def preview_box(visible: ViewBox, limit: int = PREVIEW_REGION_SIDE) -> Box:
-    """The visible box, shrunk around its centre to at most ``limit`` pixels a side."""
-    left, top, right, bottom = visible
-    width, height = min(limit, right - left), min(limit, bottom - top)
-    centre_x, centre_y = (left + right) // 2, (top + bottom) // 2
-    new_left = min(max(left, centre_x - width // 2), right - width)
-    new_top = min(max(top, centre_y - height // 2), bottom - height)
-    return (new_left, new_top, new_left + width, new_top + height)
-
-
-def progress_words(verb: str, name: str, step: JobProgress) -> str:
-    done, total, stage = step.progress.done, step.progress.total, step.progress.stage
-    counted = f": {stage} {done} of {total}" if total > 1 else ""
-    left = step.seconds_left
-    eta = "" if left is None else f" - about {_duration(left)} left"
-    return f"{verb} {name}{counted}{eta}"
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{max(1, round(seconds))} s"
-    if seconds < 3600:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
-
-
 class Session(QObject):
     before_changed = Signal(object)
     """DisplayImage | None: a new picture is on screen (the view fits it)."""
-    after_changed = Signal(object, str)
-    """(DisplayImage | None, badge text): the restored side changed."""
+    after_changed = Signal(object, str, object)
+    """(DisplayImage | None, badge text, box restored so far or None): the restored side."""
     facts_changed = Signal(object)
     """ScreenFacts | None, for the side pane."""
     busy = Signal(str, float)
@@ -141,7 +110,7 @@ class Session(QObject):
             info = None
             if kind == "video":
                 info = services.probe_video(path)
-                image = _FrameImage(services.read_frame(path, frame))
+                image = FrameImage(services.read_frame(path, frame))
             else:
                 image = services.read_image(path)
             token.check()
@@ -174,10 +143,10 @@ class Session(QObject):
             input_kind=describe_pixels(pixels),
             checkpoint=self._run_settings().checkpoint,
             state="not restored yet",
-            video_lines=_video_lines(info, screen.frame),
+            video_lines=video_lines(info, screen.frame),
         )
         self.before_changed.emit(DisplayImage.from_levels(levels))
-        self.after_changed.emit(None, "")
+        self.after_changed.emit(None, "", None)
         self.facts_changed.emit(screen.facts)
         self.video_opened.emit(info)
         self.busy.emit("", 0.0)
@@ -185,7 +154,7 @@ class Session(QObject):
             self.preview()
 
     def _open_failed(self, path: Path, error: BaseException) -> None:
-        self.entry_changed.emit(path, {"state": FileState.FAILED, "reason": _short(error)})
+        self.entry_changed.emit(path, {"state": FileState.FAILED, "reason": short_reason(error)})
         self.busy.emit("", 0.0)
         self.failed.emit(f"Could not open {path.name}", error)
 
@@ -219,7 +188,9 @@ class Session(QObject):
 
         def on_result(levels: list[np.ndarray]) -> None:
             self.after_changed.emit(
-                DisplayImage.from_levels(levels), "Preview of the visible area - whole picture next"
+                DisplayImage.from_levels(levels),
+                "Preview of the framed area - whole picture next",
+                box,
             )
             self._restore_whole(screen, settings)
 
@@ -264,7 +235,7 @@ class Session(QObject):
                 output_size=(result.shape[1], result.shape[0]),
                 state="restored (not saved yet)",
             )
-            self.after_changed.emit(DisplayImage.from_levels(levels), "")
+            self.after_changed.emit(DisplayImage.from_levels(levels), "", None)
             self.facts_changed.emit(screen.facts)
             if screen.kind == "photo":
                 self.entry_changed.emit(
@@ -295,7 +266,9 @@ class Session(QObject):
 
         def on_error(error: BaseException) -> None:
             if is_photo:
-                self.entry_changed.emit(path, {"state": FileState.FAILED, "reason": _short(error)})
+                self.entry_changed.emit(
+                    path, {"state": FileState.FAILED, "reason": short_reason(error)}
+                )
             self.busy.emit("", 0.0)
             self.failed.emit(f"Could not restore {path.name}", error)
 
@@ -322,7 +295,7 @@ class Session(QObject):
         screen = self.on_screen
         if screen is not None and screen.image is not None:
             screen.result = None
-            self.after_changed.emit(None, "")
+            self.after_changed.emit(None, "", None)
             if screen.facts is not None:
                 screen.facts = replace(
                     screen.facts,
@@ -450,30 +423,4 @@ class Session(QObject):
 
     def _batch_failed(self, path: Path, error: BaseException) -> None:
         self._batch_failures.append((path, error))
-        self.entry_changed.emit(path, {"state": FileState.FAILED, "reason": _short(error)})
-
-
-class _FrameImage:
-    """A video frame in the shape of the engine's Image (pixels; no file metadata)."""
-
-    def __init__(self, pixels: np.ndarray) -> None:
-        self.pixels = pixels
-        self.metadata = None
-
-
-def _video_lines(info: Any, frame: int) -> tuple[str, ...]:
-    if info is None:
-        return ()
-    audio = info.audio or ()
-    codecs = ", ".join(stream.codec for stream in audio)
-    kept = f"{len(audio)} audio stream(s) ({codecs}), kept as they are" if audio else "no audio"
-    return (
-        f"frame {frame + 1:,} of {info.frames:,}",
-        f"{info.frame_rate:.3g} frames/s, codec {info.codec}",
-        kept,
-    )
-
-
-def _short(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
+        self.entry_changed.emit(path, {"state": FileState.FAILED, "reason": short_reason(error)})

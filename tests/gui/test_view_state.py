@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cnaps_desktop.gui import view_state as vs
-from cnaps_desktop.gui.session import preview_box
+from cnaps_desktop.gui.run_words import preview_box
 
 
 def test_fit_shows_the_whole_image_centred_and_never_enlarges() -> None:
