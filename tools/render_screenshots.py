@@ -58,8 +58,8 @@ def main() -> int:
     photos.mkdir()
     motion = photos / "street_motion_blur.jpg"
     shutil.copy(SHARED_DATA / "real_blurry" / "kwentar_106_NIKON-D3400_motion.jpg", motion)
-    shake = photos / "clock_camera_shake.png"
-    shutil.copy(SHARED_DATA / "real_blurry" / "skimage_clock_motion.png", shake)
+    shake = photos / "camera_shake.jpg"
+    shutil.copy(SHARED_DATA / "real_blurry" / "kwentar_176_HONOR-7X_motion.jpg", shake)
     broken = photos / "holiday_2019.jpg"
     broken.write_bytes(b"\xff\xd8\xff\xe0 cut off in the middle of a copy")
 
@@ -125,7 +125,9 @@ def main() -> int:
     save(window, "5-error", dialog)
     dialog.close()
 
+    # What a person with a dark system theme sees (Fusion follows the colour scheme).
     app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
+    app.setPalette(app.style().standardPalette())
     window.files.select(shake)
     wait_for(
         lambda: (
@@ -133,6 +135,7 @@ def main() -> int:
         )
     )
     window.side_by_side_button.setChecked(True)
+    window.compare.actual_size()
     save(window, "6-dark-side-by-side")
     window.close()
     return 0

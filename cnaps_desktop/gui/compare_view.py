@@ -303,6 +303,18 @@ class CompareView(QWidget):
         self._paint_side(painter, self._before, clip, shift_x)
         painter.fillRect(clip, QColor(0, 0, 0, 110))  # not restored yet: the "before", dimmed
 
+    def _outline(self, painter: QPainter, box: vs.Box, clip: QRectF, shift_x: float) -> None:
+        """A dashed frame around the part of the "after" side restored so far."""
+        left, top = self._transform.to_view(box[0], box[1])
+        right, bottom = self._transform.to_view(box[2], box[3])
+        painter.save()
+        painter.setClipRect(clip)
+        pen = QPen(QColor(255, 255, 255, 220), 2 * self._dpr(), Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(QRectF(left + shift_x, top, right - left, bottom - top))
+        painter.restore()
+
     def _paint_side(
         self, painter: QPainter, image: DisplayImage, clip: QRectF, shift_x: float
     ) -> None:

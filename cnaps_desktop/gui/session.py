@@ -21,6 +21,7 @@ from cnaps_desktop.gui.compare_view import DisplayImage
 from cnaps_desktop.gui.explain_pane import ScreenFacts
 from cnaps_desktop.gui.file_list import FileState
 from cnaps_desktop.gui.run_words import (
+    PREVIEW_REGION_SIDE,
     FrameImage,
     describe_pixels,
     preview_box,
@@ -79,6 +80,7 @@ class Session(QObject):
         self._visible_box = visible_box
         self._models: dict[RunSettings, Any] = {}
         self.on_screen: OnScreen | None = None
+        self.preview_side = PREVIEW_REGION_SIDE
         self._batch: list[JobHandle] = []
         self._batch_failures: list[tuple[Path, BaseException]] = []
 
@@ -169,7 +171,7 @@ class Session(QObject):
             return
         pixels = screen.image.pixels
         whole = (0, 0, pixels.shape[1], pixels.shape[0])
-        box = preview_box(self._visible_box() or whole)
+        box = preview_box(self._visible_box() or whole, self.preview_side)
         if box == whole:
             self._restore_whole(screen, settings)
         else:

@@ -143,3 +143,16 @@ def test_fit_then_double_click_toggles_100_percent(qtbot: Any, view: CompareView
     assert view.transform.zoom == 1.0
     qtbot.mouseDClick(view, Qt.MouseButton.LeftButton, pos=QPoint(100, 100))
     assert view.transform.zoom < 1.0
+
+
+def test_the_preview_badge_and_frame_are_drawn_on_the_after_side(view: CompareView) -> None:
+    before, after = images()
+    view.set_images(before)
+    assert pixel(view, 300, 150).blue() < 80  # no "after" yet: the before, dimmed
+    view.set_after(after, "Preview of the framed area", (500, 200, 700, 400))
+    grabbed = view.grab().toImage()
+    left, top = view.transform.to_view(500, 200)
+    dpr = view.devicePixelRatioF()
+    x, y = round(left / dpr), round(top / dpr)
+    around = [grabbed.pixelColor(x + dx, y + dy) for dx in range(0, 4) for dy in range(-1, 2)]
+    assert any(c.red() > 200 and c.green() > 200 for c in around), "no white dashed frame"

@@ -243,3 +243,19 @@ def test_a_video_shows_the_scrubber_and_previews_the_chosen_frame(
     assert window.session.on_screen.image.pixels[0, 0, 0] == 60
     assert "frame 4 of 10" in window.explain.toPlainText()
     assert "1 audio stream(s) (aac), kept" in window.explain.toPlainText()
+
+
+def test_the_visible_area_is_restored_first_then_the_whole_picture(
+    qtbot: Any, window: Any, engine: EngineDouble, photos: list[Path]
+) -> None:
+    window.session.preview_side = 16  # the test photo is 64 x 48: restore a 16 x 16 part first
+    shown: list[tuple[object, str, object]] = []
+    window.session.after_changed.connect(lambda after, note, box: shown.append((after, note, box)))
+    drop(window, [photos[0]])
+    wait_idle(qtbot, window)
+    regions = [(note, box) for after, note, box in shown if after is not None]
+    assert len(regions) == 2
+    first_note, first_box = regions[0]
+    assert "Preview" in first_note and first_box == (24, 16, 40, 32)
+    assert regions[1] == ("", None)  # then the whole picture, without the badge
+    window.compare.grab()  # paints the outlined preview without error
