@@ -154,5 +154,5 @@ def test_the_preview_badge_and_frame_are_drawn_on_the_after_side(view: CompareVi
     left, top = view.transform.to_view(500, 200)
     dpr = view.devicePixelRatioF()
     x, y = round(left / dpr), round(top / dpr)
-    around = [grabbed.pixelColor(x + dx, y + dy) for dx in range(0, 4) for dy in range(-1, 2)]
+    around = [grabbed.pixelColor(x + dx, y + dy) for dx in range(4) for dy in range(-1, 2)]
     assert any(c.red() > 200 and c.green() > 200 for c in around), "no white dashed frame"
