@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from cnaps_desktop.engine.cancel import CancelToken, Progress, ProgressCallback
+from cnaps_desktop.engine.catalog import find_entry
 from cnaps_desktop.gui.error_dialog import show_error
 from cnaps_desktop.gui.job_bridge import JobBridge
 from cnaps_desktop.gui.services import CheckpointChoice, EngineServices
@@ -81,6 +82,9 @@ class CheckpointPicker(QWidget):
         self._select(name)
 
     def _select(self, name: str) -> None:
+        if name.lower() == "default":
+            entry = find_entry("default")
+            name = entry.name if entry is not None else name
         index = self._index_of(name)
         if index < 0:
             index = self._first_installed()

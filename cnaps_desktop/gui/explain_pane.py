@@ -88,7 +88,7 @@ def facts_table(facts: ScreenFacts) -> str:
 def facts_model_rows(facts: ScreenFacts) -> list[tuple[str, str]]:
     model = facts.model
     if model is None:
-        return [("Checkpoint", facts.checkpoint or "none chosen")]
+        return [("Checkpoint", Path(facts.checkpoint).name if facts.checkpoint else "none chosen")]
     return [
         ("Checkpoint", model.name),
         ("Model", f"{model.architecture}, {model.task}"),

@@ -64,7 +64,8 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_actions()
         self._connect()
-        self.picker.refresh(select=self.store.checkpoint)
+        self.picker.refresh()
+        self.picker.set_current(self.store.checkpoint)
         self._restore_layout()
         self.bridge.submit(
             lambda token, progress: services.warm_up(), worker="io", description="warm up"
@@ -336,7 +337,12 @@ class MainWindow(QMainWindow):
         working = bool(message)
         self.progress.setVisible(working)
         self.cancel_button.setVisible(working)
-        self.status_text.setText(message or "Ready.")
+        idle_words = (
+            "Ready."
+            if self.picker.current()
+            else "Choose a checkpoint at the top to restore; missing ones can be downloaded."
+        )
+        self.status_text.setText(message or idle_words)
         if fraction < 0:
             self.progress.setRange(0, 0)
         else:

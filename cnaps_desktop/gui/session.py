@@ -182,18 +182,26 @@ class Session(QObject):
         assert screen.before_rgb8 is not None
         base = screen.before_rgb8
 
-        def work(token: CancelToken, progress: ProgressCallback) -> list[np.ndarray]:
+        def work(token: CancelToken, progress: ProgressCallback) -> tuple[Any, ...]:
             loaded = self._model(settings)
             region = services.restore_region(loaded, pixels, box, settings, token, progress)
             token.check()
-            return services.paste_region(base, region, box)
+            levels = services.paste_region(base, region, box)
+            return levels, loaded.info, services.describe_loaded(loaded)
 
-        def on_result(levels: list[np.ndarray]) -> None:
-            self.after_changed.emit(
-                DisplayImage.from_levels(levels),
-                "Preview of the framed area - whole picture next",
-                box,
-            )
+        def on_result(outcome: tuple[Any, ...]) -> None:
+            levels, info, loaded_facts = outcome
+            note = "Preview of the framed area - whole picture next"
+            self.after_changed.emit(DisplayImage.from_levels(levels), note, box)
+            if screen.facts is not None:
+                screen.facts = replace(
+                    screen.facts,
+                    model=info,
+                    device=loaded_facts.device,
+                    precision=loaded_facts.precision,
+                    state="framed area restored; restoring the whole picture",
+                )
+                self.facts_changed.emit(screen.facts)
             self._restore_whole(screen, settings)
 
         self._submit_preview(screen, settings, work, on_result, "Restoring the visible area of")
