@@ -97,6 +97,7 @@ def main() -> int:
     async def run() -> None:
         probe.start()
         settings = QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat)
+        settings.setValue("run/device", "cpu")
         window = MainWindow(real_services(), settings)
         window.resize(1380, 860)
         window.show()
@@ -106,7 +107,6 @@ def main() -> int:
         probe.stop()
         report["start-up (window, warm-up imports)"] = probe.summary()
 
-        window.store.device = "cpu"
         window.picker.use_file(checkpoint)
         probe.start()
         started = time.perf_counter()

@@ -94,10 +94,10 @@ def main() -> int:
         print(f"wrote {path} ({QPixmap(str(path)).width()} x {QPixmap(str(path)).height()})")
 
     settings = QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("run/device", "cpu")
     window = MainWindow(real_services(), settings)
     window.resize(*WINDOW_SIZE)
     window.show()
-    window.store.device = "cpu"
     wait_for(window.bridge.idle)
     window.picker.use_file(checkpoint)
     save(window, "1-empty")
@@ -114,9 +114,7 @@ def main() -> int:
 
     window.compare.actual_size()
     window.compare.set_split(0.45)
-    window.explain.scrollToAnchor("Papers and code")
-    bar = window.explain.verticalScrollBar()
-    bar.setValue(bar.maximum())
+    window.explain.show_section("Papers and code")
     save(window, "4-side-pane-papers-100-percent")
 
     window.add_paths([broken])

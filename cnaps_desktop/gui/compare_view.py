@@ -72,6 +72,7 @@ class CompareView(QWidget):
         self._after: DisplayImage | None = None
         self._after_note = ""
         self._after_box: vs.Box | None = None
+        self._message = ""
         self._transform = vs.ViewTransform()
         self._split = vs.Split()
         self._side_by_side = False
@@ -84,7 +85,7 @@ class CompareView(QWidget):
     def set_images(self, before: DisplayImage | None, after: DisplayImage | None = None) -> None:
         """Show a new image; the view fits it and the divider returns to the middle."""
         self._before, self._after = before, after
-        self._after_note, self._after_box = "", None
+        self._after_note, self._after_box, self._message = "", None, ""
         self._split = vs.Split()
         self._whole = None
         self.fit()
@@ -97,6 +98,11 @@ class CompareView(QWidget):
         ``note`` is a small badge on it; ``box`` (image pixels) outlines the part restored so far.
         """
         self._after, self._after_note, self._after_box = after, note, box
+        self.update()
+
+    def set_message(self, text: str) -> None:
+        """A line shown in the middle while there is no image (e.g. why a file did not open)."""
+        self._message = text
         self.update()
 
     def has_image(self) -> bool:
@@ -278,6 +284,9 @@ class CompareView(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.palette().color(self.backgroundRole()).darker(115))
         if self._before is None:
+            if self._message:
+                painter.setPen(self.palette().color(self.foregroundRole()))
+                painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._message)
             return
         dpr = self._dpr()
         pane_w, pane_h = self._pane_size()

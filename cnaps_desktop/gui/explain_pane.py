@@ -129,7 +129,7 @@ def papers_section() -> str:
     papers = []
     for item in links["link"]:
         code = f" ([code]({item['code']}))" if item.get("code") else ""
-        papers.append(f"- [{item['title']}]({item['url']}){code}  \n  {item['relation']}")
+        papers.append(f"- [{item['title']}]({item['url']}){code}: {item['relation']}")
     tools = [f"- [{item['title']}]({item['url']})" for item in links["tool"]]
     return Template(read_content("papers")).safe_substitute(
         papers="\n".join(papers), tools="\n".join(tools)
@@ -165,6 +165,17 @@ class ExplainPane(QTextBrowser):
         scroll = self.verticalScrollBar().value()
         self.setMarkdown(pane_markdown(facts, self._entries))
         self.verticalScrollBar().setValue(scroll)
+
+    def show_section(self, heading: str) -> bool:
+        """Scroll so that ``heading`` (e.g. "Papers and code") is at the top of the pane."""
+        document = self.document()
+        found = document.find(heading)
+        if found.isNull():
+            return False
+        bar = self.verticalScrollBar()
+        top = document.documentLayout().blockBoundingRect(found.block()).top()
+        bar.setValue(int(top))
+        return True
 
     def link_urls(self) -> list[str]:
         """Every link the pane shows, in order (for tests and accessibility checks)."""

@@ -266,6 +266,10 @@ class MainWindow(QMainWindow):
 
     def _before_changed(self, before: object) -> None:
         self.compare.set_images(before)  # type: ignore[arg-type]
+        if before is None:
+            path = self.files.selected_path()
+            name = path.name if path is not None else "This file"
+            self.compare.set_message(f"{name} could not be opened; its reason is in the file list.")
         self.compare.setFocus()
 
     # ------------------------------------------------------------------ running

@@ -156,6 +156,9 @@ class Session(QObject):
             self.preview()
 
     def _open_failed(self, path: Path, error: BaseException) -> None:
+        if self.on_screen is not None and self.on_screen.path == path:
+            self.before_changed.emit(None)
+            self.facts_changed.emit(None)
         self.entry_changed.emit(path, {"state": FileState.FAILED, "reason": short_reason(error)})
         self.busy.emit("", 0.0)
         self.failed.emit(f"Could not open {path.name}", error)

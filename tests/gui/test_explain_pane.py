@@ -54,6 +54,15 @@ def test_every_paper_and_tool_is_a_link_with_one_line(qtbot: Any) -> None:
         assert relation in widget.toPlainText()
 
 
+def test_show_section_scrolls_to_the_papers(qtbot: Any) -> None:
+    widget = pane(qtbot)
+    widget.resize(300, 400)
+    widget.show()
+    assert widget.show_section("Papers and code")
+    assert widget.verticalScrollBar().value() > 0
+    assert not widget.show_section("No such heading")
+
+
 def test_the_task_is_said_honestly_before_anything_is_loaded(qtbot: Any) -> None:
     text = pane(qtbot).toPlainText()
     assert "same resolution" in text

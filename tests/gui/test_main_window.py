@@ -88,10 +88,16 @@ def test_dropping_an_unsupported_file_says_so_in_one_sentence(window: Any, tmp_p
 def test_a_broken_photo_is_marked_failed_with_its_reason(
     qtbot: Any, window: Any, tmp_path: Path
 ) -> None:
+    good = tmp_path / "good.png"
+    good.write_bytes(b"fine")
+    drop(window, [good])
+    wait_idle(qtbot, window)
+    assert window.compare.has_image()
     broken = tmp_path / "broken.png"
     broken.write_bytes(b"broken bytes")
     drop(window, [broken])
     wait_idle(qtbot, window)
+    assert not window.compare.has_image()  # never the previous photo under the broken one's name
     entry = window.files.entry(broken)
     assert entry.state is FileState.FAILED and "damaged" in entry.reason
     assert any("damaged" in box.text() for box in open_messages(window))
