@@ -28,6 +28,33 @@ SHARED_DATA = (
 WINDOW_SIZE = (1440, 880)
 
 
+def dark_palette() -> object:
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#2b2d30",
+        QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1f2023",
+        QPalette.ColorRole.AlternateBase: "#27292c",
+        QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.Button: "#35373b",
+        QPalette.ColorRole.ButtonText: "#e6e6e6",
+        QPalette.ColorRole.Highlight: "#3d7bd9",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: "#7fb2ff",
+        QPalette.ColorRole.ToolTipBase: "#35373b",
+        QPalette.ColorRole.ToolTipText: "#e6e6e6",
+        QPalette.ColorRole.PlaceholderText: "#8a8c90",
+    }
+    for role, colour in roles.items():
+        palette.setColor(role, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#808080"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#808080"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#808080"))
+    return palette
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkpoint", type=Path, default=None)
@@ -123,9 +150,9 @@ def main() -> int:
     save(window, "5-error", dialog)
     dialog.close()
 
-    # What a person with a dark system theme sees (Fusion follows the colour scheme).
-    app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
-    app.setPalette(app.style().standardPalette())
+    # What a person with a dark system theme sees. The offscreen platform has no system theme to
+    # follow, so this applies the palette a dark desktop theme hands to Qt.
+    app.setPalette(dark_palette())
     window.files.select(shake)
     wait_for(
         lambda: (
@@ -133,7 +160,7 @@ def main() -> int:
         )
     )
     window.side_by_side_button.setChecked(True)
-    window.compare.actual_size()
+    window.explain.show_section("What happened")
     save(window, "6-dark-side-by-side")
     window.close()
     return 0
