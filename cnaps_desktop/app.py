@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 
 
@@ -53,4 +54,12 @@ def main() -> int:
             loop.run_until_complete(closed.wait())
     finally:
         undo_hooks()
+    if window.bridge.runner.threads_alive():
+        # A worker is still inside one long tile after the close waited for it. Python cannot
+        # stop a thread that is inside torch, and letting the interpreter tear down around it
+        # aborts the process; nothing is half-written (outputs go to a temp file first), so
+        # leave at once.
+        logging.getLogger(__name__).info("leaving while a worker finishes its tile")
+        logging.shutdown()
+        os._exit(0)
     return 0

@@ -246,6 +246,10 @@ class JobRunner:
         """True while any job is waiting or running."""
         return any(not h.finished for h in list(self._live))
 
+    def threads_alive(self) -> bool:
+        """True while any worker thread still runs (for example inside a long tile)."""
+        return any(t.is_alive() for t in list(self._workers.values()))
+
     def shutdown(self, timeout: float = 10.0) -> bool:
         """Drop every job, stop the threads and wait for them; True when all have stopped."""
         with self._lock:

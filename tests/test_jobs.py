@@ -151,6 +151,7 @@ def test_shutdown_stops_threads_and_drops_waiting_jobs() -> None:
     assert jobs.shutdown(5)
     opener.join()
     assert waiting.dropped and seen.events == []
+    assert not jobs.threads_alive()
     assert not [t for t in threading.enumerate() if t.name.startswith("cnaps-worker-")]
     with pytest.raises(RuntimeError):
         jobs.submit(lambda t, p: None, worker="cpu")

@@ -31,7 +31,7 @@ from cnaps_desktop.gui.run_words import (
 )
 from cnaps_desktop.gui.services import Box, EngineServices, RunSettings
 from cnaps_desktop.gui.view_state import Box as ViewBox
-from cnaps_desktop.jobs import JobHandle, JobProgress
+from cnaps_desktop.jobs import JobProgress
 
 
 @dataclass
@@ -81,8 +81,7 @@ class Session(QObject):
         self._models: dict[RunSettings, Any] = {}
         self.on_screen: OnScreen | None = None
         self.preview_side = PREVIEW_REGION_SIDE
-        self._batch: list[JobHandle] = []
-        self._batch_failures: list[tuple[Path, BaseException]] = []
+        self._batch_run: Any = None
 
     # ------------------------------------------------------------------ model cache
     def _model(self, settings: RunSettings) -> Any:
@@ -324,8 +323,8 @@ class Session(QObject):
         current = self._bridge.runner.current("preview")
         if current is not None:
             current.cancel()
-        for handle in self._batch:
-            handle.cancel()
+        if self._batch_run is not None:
+            self._batch_run.cancel()
 
     # ------------------------------------------------------------------ saving
     def can_save(self) -> bool:
@@ -376,64 +375,7 @@ class Session(QObject):
         self, files: list[tuple[Path, str]], on_finished: Callable[[int, list], None]
     ) -> None:
         """Restore every file into the output folder (or beside it), one job per file."""
-        settings = self._run_settings()
-        services = self._services
-        self._batch_failures = []
-        remaining = [len(files)]
+        from cnaps_desktop.gui.batch import BatchRun
 
-        def finish_one() -> None:
-            remaining[0] -= 1
-            if remaining[0] == 0:
-                self._batch = []
-                self.busy.emit("", 0.0)
-                on_finished(len(files), list(self._batch_failures))
-
-        for index, (path, kind) in enumerate(files):
-
-            def work(
-                token: CancelToken, progress: ProgressCallback, path: Path = path, kind: str = kind
-            ) -> Any:
-                loaded = self._model(settings)
-                if kind == "video":
-                    output = services.video_output_path_for(path, settings)
-                    return services.restore_video(loaded, path, output, settings, token, progress)
-                return services.restore_file(loaded, path, settings, token, progress)
-
-            label = f"{path.name} ({index + 1} of {len(files)})"
-            self.entry_changed.emit(
-                path, {"state": FileState.WAITING, "fraction": 0.0, "reason": ""}
-            )
-            handle = self._bridge.submit(
-                work,
-                worker=self._device_worker(settings),
-                description=f"restore {path.name}",
-                on_progress=lambda step, path=path, label=label: self._batch_progress(
-                    path, label, step
-                ),
-                on_result=lambda facts, path=path: (self._batch_done(path, facts), finish_one()),
-                on_error=lambda error, path=path: (self._batch_failed(path, error), finish_one()),
-                on_cancelled=lambda path=path: (self._cancelled(path), finish_one()),
-            )
-            self._batch.append(handle)
-
-    def _batch_progress(self, path: Path, label: str, step: JobProgress) -> None:
-        self.entry_changed.emit(
-            path, {"state": FileState.WORKING, "fraction": step.progress.fraction}
-        )
-        self.busy.emit(progress_words("Restoring", label, step), step.progress.fraction)
-
-    def _batch_done(self, path: Path, facts: Any) -> None:
-        output = getattr(facts, "output_path", None)
-        self.entry_changed.emit(
-            path,
-            {
-                "state": FileState.DONE,
-                "fraction": 1.0,
-                "seconds": getattr(facts, "seconds", None),
-                "reason": f"saved as {output}" if output else "",
-            },
-        )
-
-    def _batch_failed(self, path: Path, error: BaseException) -> None:
-        self._batch_failures.append((path, error))
-        self.entry_changed.emit(path, {"state": FileState.FAILED, "reason": short_reason(error)})
+        self._batch_run = BatchRun(self, self._run_settings())
+        self._batch_run.start(files, on_finished)
