@@ -39,10 +39,13 @@ def preview_box(visible: ViewBox, limit: int = PREVIEW_REGION_SIDE) -> Box:
 
 def progress_words(verb: str, name: str, step: JobProgress) -> str:
     done, total, stage = step.progress.done, step.progress.total, step.progress.stage
-    counted = f": {stage} {done} of {total}" if total > 1 else ""
+    counted = f": {stage} {done:,} of {total:,}" if total > 1 else ""
+    rate = ""
+    if stage == "frame" and done > 0 and step.elapsed > 0:
+        rate = f" at {done / step.elapsed:.1f} frames/s"
     left = step.seconds_left
     eta = "" if left is None else f" - about {_duration(left)} left"
-    return f"{verb} {name}{counted}{eta}"
+    return f"{verb} {name}{counted}{rate}{eta}"
 
 
 def _duration(seconds: float) -> str:

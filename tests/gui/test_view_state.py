@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from cnaps_desktop.engine.cancel import Progress
 from cnaps_desktop.gui import view_state as vs
-from cnaps_desktop.gui.run_words import preview_box
+from cnaps_desktop.gui.run_words import preview_box, progress_words
+from cnaps_desktop.jobs import JobProgress
 
 
 def test_fit_shows_the_whole_image_centred_and_never_enlarges() -> None:
@@ -90,3 +92,14 @@ def test_split_follows_the_mouse_and_keys_within_bounds() -> None:
 def test_preview_box_is_the_visible_centre_capped_in_size() -> None:
     assert preview_box((0, 0, 4000, 3000), limit=768) == (1616, 1116, 2384, 1884)
     assert preview_box((100, 50, 300, 250), limit=768) == (100, 50, 300, 250)
+
+
+def test_progress_words_give_steps_rate_and_time_left() -> None:
+    tiles = JobProgress(Progress(3, 12, "tile"), elapsed=30.0, seconds_left=90.0)
+    assert progress_words("Restoring", "a.jpg", tiles) == (
+        "Restoring a.jpg: tile 3 of 12 - about 2 min left"
+    )
+    frames = JobProgress(Progress(1200, 9000, "frame"), elapsed=300.0, seconds_left=None)
+    assert progress_words("Restoring", "b.mp4", frames) == (
+        "Restoring b.mp4: frame 1,200 of 9,000 at 4.0 frames/s"
+    )
