@@ -68,3 +68,13 @@ def test_a_cancelled_token_stops_the_restore(tiny_checkpoint: Path, photo: Path)
 
 def test_devices_list_starts_with_automatic_and_the_cpu() -> None:
     assert app_engine.devices()[:2] == [("auto", "Automatic (best available)"), ("cpu", "CPU")]
+
+
+def test_the_picker_lists_catalog_entries_and_an_imported_file(tiny_checkpoint: Path) -> None:
+    before = app_engine.list_models()
+    assert "Deblur-MSSNet-GoPro" in [c.name for c in before]
+    installed = app_engine.import_model(tiny_checkpoint, None)
+    assert installed.is_file()
+    after = {c.name: c.installed for c in app_engine.list_models()}
+    assert len(after) == len(before) + 1
+    assert any(installed_now for name, installed_now in after.items() if "tiny" in name.lower())
