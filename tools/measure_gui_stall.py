@@ -70,6 +70,9 @@ def main() -> int:
     parser.add_argument("--checkpoint", type=Path, default=None)
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from cnaps_desktop.app import prepare_process
+
+    prepare_process()  # as the app does, before torch starts
 
     import psutil
     import qasync

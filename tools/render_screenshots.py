@@ -61,6 +61,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from cnaps_desktop.app import prepare_process
+
+    prepare_process()
     work = Path(tempfile.mkdtemp(prefix="cnaps-shots-"))
     os.environ["CNAPS_DESKTOP_HOME"] = str(work / "home")
 
