@@ -265,3 +265,19 @@ def test_the_visible_area_is_restored_first_then_the_whole_picture(
     assert "Preview" in first_note and first_box == (24, 16, 40, 32)
     assert regions[1] == ("", None)  # then the whole picture, without the badge
     window.compare.grab()  # paints the outlined preview without error
+
+
+def test_open_dialog_adds_files_and_remembers_them_as_recent(
+    qtbot: Any, window: Any, photos: list[Path], monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(p) for p in photos[1:]], "")
+    )
+    window.open_action.trigger()
+    wait_idle(qtbot, window)
+    assert [e.path for e in window.files.entries()] == photos[1:]
+    assert window.store.recent_files[:2] == photos[1:]
+    window._fill_recent()
+    assert [a.text() for a in window.recent_menu.actions()][:2] == [str(p) for p in photos[1:]]
