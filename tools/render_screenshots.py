@@ -5,7 +5,7 @@
 Runs the real window on the real engine: drops real photos from ../shared/data, restores them
 with the given checkpoint (default: the catalog's default entry when installed) and grabs the
 window at each state: empty, processing, a photo restored with the divider in the middle, the
-side pane scrolled to the papers, side by side in the dark theme, and an error.
+side pane scrolled to the papers, side by side in the dark theme, an error, and a video frame with the scrubber.
 """
 
 from __future__ import annotations
@@ -165,6 +165,17 @@ def main() -> int:
     window.side_by_side_button.setChecked(True)
     window.explain.show_section("What happened")
     save(window, "6-dark-side-by-side")
+
+    app.setPalette(app.style().standardPalette())
+    window.side_by_side_button.setChecked(False)
+    clip = SHARED_DATA / "videos" / "shake_speech_960x540_30fps_h264_aac.mp4"
+    window.add_paths([clip])
+    wait_for(window.video_bar.isVisible)
+    window.video_bar.slider.setValue(45)
+    wait_for(lambda: window.session.on_screen.frame == 45)
+    wait_for(lambda: window.session.on_screen.result is not None)
+    window.explain.show_section("What happened")
+    save(window, "7-video-frame")
     window.close()
     return 0
 
