@@ -5,7 +5,8 @@
 Runs the real window on the real engine: drops real photos from ../shared/data, restores them
 with the given checkpoint (default: the catalog's default entry when installed) and grabs the
 window at each state: empty, processing, a photo restored with the divider in the middle, the
-side pane scrolled to the papers, side by side in the dark theme, an error, and a video frame with the scrubber.
+side pane scrolled to the papers, side by side in the dark theme, an error, and a video frame
+with the scrubber.
 """
 
 from __future__ import annotations
