@@ -281,3 +281,21 @@ def test_open_dialog_adds_files_and_remembers_them_as_recent(
     assert window.store.recent_files[:2] == photos[1:]
     window._fill_recent()
     assert [a.text() for a in window.recent_menu.actions()][:2] == [str(p) for p in photos[1:]]
+
+
+def test_going_back_to_a_restored_photo_shows_it_without_restoring_again(
+    qtbot: Any, window: Any, engine: EngineDouble, photos: list[Path]
+) -> None:
+    drop(window, photos[:2])
+    wait_idle(qtbot, window)
+    window.files.select(photos[1])
+    wait_idle(qtbot, window)
+    runs = len(engine.loads)
+    entered = engine.entered
+    entered.clear()
+    window.files.select(photos[0])
+    wait_idle(qtbot, window)
+    assert not entered.is_set()  # no restore ran
+    assert window.session.on_screen.result is not None
+    assert window.session.on_screen.facts.state == "restored earlier in this session"
+    assert len(engine.loads) == runs
