@@ -19,7 +19,7 @@ Every 10th item of each source (sorted by name) is held out for validation.
 The run writes OUTPUT/last.pt (the released checkpoint format, readable by `restore --checkpoint`)
 and resumes from it when started again with the same OUTPUT. --minutes and Ctrl+C stop cleanly
 and save.
-Fine-tune a model with --init CHECKPOINT (use the --config it was trained with).
+Fine-tune a model with --init CHECKPOINT (its model size is read from the file).
 --export FILE writes the run's weights alone (float16) for sharing or shipping.
 """
 
@@ -46,9 +46,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--config",
-        default="S",
         metavar="SIZE",
-        help="model size: S, base, L or WF,SCALE,VSCALE (default S)",
+        help="model size: S, base, L or WF,SCALE,VSCALE (default: the size of --init or of "
+        "the run being resumed, else S)",
     )
     parser.add_argument(
         "--init",
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         print("error: give at least one --data KIND:DIR (photos:, frames: or pairs:).")
         return EXIT_USAGE
     try:
-        config = parse_config(args.config)
+        config = parse_config(args.config) if args.config else None
     except ValueError as error:
         print(f"error: {error}")
         return EXIT_USAGE

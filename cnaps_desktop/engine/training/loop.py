@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from cnaps_desktop.engine.arch.mssnet import MSSNet, MSSNetConfig
+from cnaps_desktop.engine.arch.mssnet import MSSNet, MSSNetConfig, config_from_state_dict
 from cnaps_desktop.engine.cancel import CancelToken
 from cnaps_desktop.engine.checkpoint import read_checkpoint_object, unwrap_state_dict
 from cnaps_desktop.engine.errors import CheckpointError, ModelMismatchError
@@ -53,7 +53,7 @@ def parse_config(text: str) -> MSSNetConfig:
 class TrainOptions:
     data: tuple[SourceSpec, ...]
     output_dir: Path
-    config: MSSNetConfig = NAMED_CONFIGS["S"]
+    config: MSSNetConfig | None = None  # None: the --init/resumed file's size, else MSSNet-S
     steps: int = 100_000  # the whole schedule; a run may stop earlier (minutes) and resume
     batch: int = 8
     crop: int = 256
@@ -145,6 +145,19 @@ def load_weights(model: torch.nn.Module, path: Path) -> None:
         ) from error
 
 
+def _resolve_config(options: TrainOptions, resume_from: Path | None) -> MSSNetConfig:
+    """The model size asked for, else the size of the weights we start from, else MSSNet-S."""
+    if options.config is not None:
+        return options.config
+    start = resume_from or options.init
+    if start is None:
+        return NAMED_CONFIGS["S"]
+    try:
+        return config_from_state_dict(unwrap_state_dict(read_checkpoint_object(start)))
+    except KeyError as error:
+        raise ModelMismatchError(f"{start.name} does not hold MSSNet weights.") from error
+
+
 def _choose_device(name: str) -> torch.device:
     from cnaps_desktop.engine.device import choose_device
 
@@ -164,10 +177,13 @@ def train(
     cv2.setNumThreads(1)  # the synthesis thread must not compete with torch for the cores
     device = _choose_device(options.device)
     last_path = options.output_dir / "last.pt"
-    model = MSSNet(options.config.wf, options.config.scale, options.config.vscale)
+    resuming = options.resume and last_path.is_file()
+    options = replace(options, config=_resolve_config(options, last_path if resuming else None))
+    config = options.config
+    model = MSSNet(config.wf, config.scale, config.vscale)
     optimizer = torch.optim.Adam(model.parameters(), lr=options.lr, betas=(0.9, 0.999), eps=1e-8)
     step = 0
-    if options.resume and last_path.is_file():
+    if resuming:
         saved = read_checkpoint_object(last_path)
         if not isinstance(saved, dict) or "model_state_dict" not in saved:
             raise CheckpointError(f"{last_path} is not a training checkpoint; move it away.")
@@ -191,7 +207,7 @@ def train(
     validation_set = validation_pairs(held_sources, options.validation_crop, options.seed)
     samples = sum(len(s) for s in train_sources)
     log(
-        f"Training {options.config.describe()} on {device}: {samples} training items, "
+        f"Training {config.describe()} on {device}: {samples} training items, "
         f"{len(validation_set)} validation crops; step {step} of {options.steps}."
     )
 
@@ -208,7 +224,7 @@ def train(
     def extra() -> dict:
         plain = _plain(asdict(replace(options, data=())))
         plain["data"] = [f"{s.kind}:{s.folder}" for s in options.data]
-        plain["config"] = [options.config.wf, options.config.scale, options.config.vscale]
+        plain["config"] = [config.wf, config.scale, config.vscale]
         if validation is not None:
             plain["validation"] = asdict(validation)
         return plain

@@ -119,7 +119,6 @@ def test_init_fine_tunes_from_given_weights(tmp_path: Path) -> None:
     options = TrainOptions(
         data=(SourceSpec("pairs", folder),),
         output_dir=tmp_path / "run",
-        config=TINY,
         steps=1,
         batch=1,
         crop=32,
@@ -128,7 +127,7 @@ def test_init_fine_tunes_from_given_weights(tmp_path: Path) -> None:
         validate_every=0,
         init=init,
     )
-    result = train(options, log=lambda _: None)
+    result = train(options, log=lambda _: None)  # the size is read from init.pt
     tuned = read_checkpoint_object(result.checkpoint)["model_state_dict"]
     for key, value in start.state_dict().items():  # a 1e-9 step barely moves the weights
         torch.testing.assert_close(tuned[key], value, atol=1e-5, rtol=0)
