@@ -73,3 +73,15 @@ def test_frames_source_averages_consecutive_frames(tmp_path: Path) -> None:
     blurred, sharp = source.sample(np.random.default_rng(0), 32)
     assert blurred.shape == sharp.shape == (32, 32, 3)
     assert np.abs(blurred - sharp).mean() > 0.05
+
+
+@pytest.mark.shared
+def test_frames_source_on_the_shared_frame_sequence() -> None:
+    from tests.conftest import shared_path
+
+    folder = shared_path("data", "gopro_240fps_substitute_synthetic", "frames")
+    source = FramesSource(folder)
+    assert len(source) == 15
+    blurred, sharp = source.sample(np.random.default_rng(0), 96)
+    assert blurred.shape == sharp.shape == (96, 96, 3)
+    assert 0.002 < np.abs(blurred - sharp).mean() < 0.2  # a small, real blur of the same view
