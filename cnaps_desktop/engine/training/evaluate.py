@@ -14,6 +14,9 @@ import numpy as np
 
 from cnaps_desktop.engine.cancel import CancelToken
 from cnaps_desktop.engine.errors import ImageError
+from cnaps_desktop.engine.models import LoadedModel
+from cnaps_desktop.engine.options import RestoreOptions
+from cnaps_desktop.engine.restore import restore_array
 from cnaps_desktop.engine.training.data import list_pairs, read_rgb
 from cnaps_desktop.engine.training.metrics import psnr, ssim
 
@@ -79,47 +82,21 @@ def psnr_gain(after: float, before: float) -> float:
     return after - before
 
 
-def pad_run_crop(model_fn: Callable[[np.ndarray], np.ndarray], pixels: np.ndarray) -> np.ndarray:
-    """Reflect-pad to a multiple of 16, run, and crop back (whole image, no tiling)."""
-    height, width = pixels.shape[:2]
-    pad_h, pad_w = -height % 16, -width % 16
-    padded = (
-        np.pad(pixels, ((0, pad_h), (0, pad_w), (0, 0)), mode="reflect")
-        if pad_h or pad_w
-        else pixels
-    )
-    return model_fn(padded)[:height, :width]
-
-
-def make_runner(loaded: object) -> Callable[[np.ndarray], np.ndarray]:
-    """A function float32 HxWx3 [0, 1] -> restored float32 HxWx3 for a loaded model."""
-    import torch
-
-    model = loaded.model  # type: ignore[attr-defined]
-    device, dtype = loaded.device, loaded.dtype  # type: ignore[attr-defined]
-
-    @torch.no_grad()
-    def run(pixels: np.ndarray) -> np.ndarray:
-        x = torch.from_numpy(np.ascontiguousarray(pixels.transpose(2, 0, 1)))[None]
-        y = model(x.to(device=device, dtype=dtype)).float().clamp(0, 1)
-        return y[0].cpu().numpy().transpose(1, 2, 0)
-
-    return run
-
-
 def evaluate_pair(
-    run: Callable[[np.ndarray], np.ndarray], blur_path: Path, sharp_path: Path
+    loaded: LoadedModel,
+    blur_path: Path,
+    sharp_path: Path,
+    token: CancelToken | None = None,
 ) -> tuple[PairFigures, np.ndarray]:
-    """Figures for one pair, and the restored image (uint8 RGB)."""
+    """Figures for one pair, and the restored image (uint8 RGB, scored as it would be saved)."""
     blurred, sharp = read_rgb(blur_path), read_rgb(sharp_path)
     if blurred.shape != sharp.shape:
         raise PairSizeError(
             f"{blur_path.name}: the blurry image is {blurred.shape[1]}x{blurred.shape[0]} but the "
             f"sharp one is {sharp.shape[1]}x{sharp.shape[0]}; expected the same size."
         )
-    restored = pad_run_crop(run, blurred.astype(np.float32) / 255.0)
-    restored_u8 = (restored * 255.0 + 0.5).astype(np.uint8)  # scored as saved: 8-bit
-    b, s, r = (a.astype(np.float32) / 255.0 for a in (blurred, sharp, restored_u8))
+    restored = restore_array(loaded, blurred, RestoreOptions(), token)
+    b, s, r = (a.astype(np.float32) / 255.0 for a in (blurred, sharp, restored))
     figures = PairFigures(
         name=blur_path.name,
         width=sharp.shape[1],
@@ -129,11 +106,11 @@ def evaluate_pair(
         ssim_input=ssim(b, s),
         ssim_output=ssim(r, s),
     )
-    return figures, restored_u8
+    return figures, restored
 
 
 def evaluate_folder(
-    loaded: object,
+    loaded: LoadedModel,
     folder: Path,
     save_dir: Path | None = None,
     token: CancelToken | None = None,
@@ -142,14 +119,13 @@ def evaluate_folder(
     """Evaluate every pair in ``folder``; a broken pair is reported and the rest go on."""
     import cv2
 
-    run = make_runner(loaded)
     results: list[PairFigures] = []
     failures: list[str] = []
     for blur_path, sharp_path in list_pairs(folder):
         if token is not None:
             token.check()
         try:
-            figures, restored = evaluate_pair(run, blur_path, sharp_path)
+            figures, restored = evaluate_pair(loaded, blur_path, sharp_path, token)
         except ImageError as error:
             failures.append(str(error))
             continue
@@ -160,6 +136,4 @@ def evaluate_folder(
             save_dir.mkdir(parents=True, exist_ok=True)
             target = save_dir / (Path(blur_path.name).stem + ".png")
             cv2.imwrite(str(target), restored[:, :, ::-1])
-    info = getattr(loaded, "info", None)
-    name = str(getattr(info, "name", "") or getattr(info, "path", "") or "")
-    return EvalReport(checkpoint=name, pairs=tuple(results), failures=tuple(failures))
+    return EvalReport(checkpoint=loaded.info.name, pairs=tuple(results), failures=tuple(failures))
