@@ -142,3 +142,14 @@ def test_the_shipped_default_checkpoint_loads() -> None:
     with torch.no_grad():
         out = loaded.model(torch.rand(1, 3, 32, 32, dtype=loaded.dtype))
     assert out.shape == (1, 3, 32, 32) and torch.isfinite(out).all()
+
+
+def test_restore_without_checkpoint_uses_the_shipped_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    photo = tmp_path / "photo.png"
+    cv2.imwrite(str(photo), (np.random.default_rng(2).random((40, 56, 3)) * 255).astype(np.uint8))
+    assert main(["restore", str(photo), "-o", str(tmp_path / "out"), "--device", "cpu"]) == 0
+    assert "Deblur-MSSNet-CNAPS" in capsys.readouterr().out
+    restored = cv2.imread(str(tmp_path / "out" / "photo_restored.png"))
+    assert restored is not None and restored.shape == (40, 56, 3)
