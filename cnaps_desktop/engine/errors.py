@@ -62,6 +62,10 @@ class UnsupportedImageError(ImageError):
     """The file is not an image format we read, or its pixel layout is not supported."""
 
 
+class UnreadableImageError(ImageError, OSError):
+    """The file cannot be opened at all: missing, a folder, or not readable by this user."""
+
+
 class ImageTooLargeError(ImageError):
     """The image has more pixels than is safe to decode (a likely decompression bomb)."""
 

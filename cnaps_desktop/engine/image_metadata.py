@@ -1,0 +1,90 @@
+"""What an image file says about itself, kept across a restoration: EXIF, ICC profile, DPI.
+
+The pixels are turned upright on reading (EXIF orientation applied), so the EXIF that is written
+back has its orientation reset to 1 ("upright"); everything else in it is kept as it was.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image as PILImage
+
+EXIF_ORIENTATION = 0x0112
+UPRIGHT = 1
+
+
+@dataclass(frozen=True)
+class ImageMetadata:
+    """Facts and metadata of an image file, with nothing that needs the pixels."""
+
+    format: str
+    """Pillow's format name: "JPEG", "PNG", "TIFF", "WEBP", "BMP" or "HEIF"."""
+    bit_depth: int = 8
+    """Bits per channel in the file: 8, 16, or 32 for float TIFF."""
+    exif: bytes | None = None
+    """EXIF block with orientation reset to upright, or None."""
+    icc_profile: bytes | None = None
+    dpi: tuple[float, float] | None = None
+    orientation: int = UPRIGHT
+    """The EXIF orientation the file had (already applied to the pixels)."""
+    source: Path | None = None
+
+
+def read_metadata(image: PILImage.Image, path: Path, bit_depth: int) -> ImageMetadata:
+    """The metadata of an opened Pillow image (before its pixels are decoded)."""
+    exif_data = image.getexif()
+    orientation = int(exif_data.get(EXIF_ORIENTATION, UPRIGHT) or UPRIGHT)
+    exif: bytes | None = None
+    if len(exif_data):
+        if EXIF_ORIENTATION in exif_data:
+            exif_data[EXIF_ORIENTATION] = UPRIGHT
+        exif = exif_data.tobytes()
+    dpi = image.info.get("dpi")
+    return ImageMetadata(
+        format=str(image.format),
+        bit_depth=bit_depth,
+        exif=exif,
+        icc_profile=image.info.get("icc_profile") or None,
+        dpi=(float(dpi[0]), float(dpi[1])) if dpi else None,
+        orientation=orientation if 1 <= orientation <= 8 else UPRIGHT,
+        source=path,
+    )
+
+
+def apply_orientation(pixels: np.ndarray, orientation: int) -> np.ndarray:
+    """Turn H x W (x C) pixels upright according to an EXIF orientation (1-8)."""
+    if orientation in (2, 4, 5, 7):  # the mirrored ones
+        pixels = pixels[:, ::-1]
+    turns = {3: 2, 4: 2, 5: 1, 6: 3, 7: 3, 8: 1}.get(orientation, 0)
+    if turns:
+        pixels = np.rot90(pixels, turns)
+    return np.ascontiguousarray(pixels)
+
+
+# ----------------------------------------------------------------------------- PNG chunks
+def add_png_metadata(png: bytes, metadata: ImageMetadata) -> bytes:
+    """Insert iCCP, pHYs and eXIf chunks after IHDR of a PNG that has none.
+
+    Used for 16-bit colour PNGs, which Pillow cannot write; OpenCV writes their pixels.
+    """
+    chunks = []
+    if metadata.icc_profile:
+        chunks.append(_png_chunk(b"iCCP", b"ICC\x00\x00" + zlib.compress(metadata.icc_profile)))
+    if metadata.dpi:
+        per_metre = [round(value / 0.0254) for value in metadata.dpi]
+        chunks.append(_png_chunk(b"pHYs", struct.pack(">IIB", *per_metre, 1)))
+    if metadata.exif:
+        exif = metadata.exif.removeprefix(b"Exif\x00\x00")
+        chunks.append(_png_chunk(b"eXIf", exif))
+    end_of_header = 8 + 4 + 4 + 13 + 4  # signature, then IHDR: length, type, data, crc
+    return png[:end_of_header] + b"".join(chunks) + png[end_of_header:]
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)

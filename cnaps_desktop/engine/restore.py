@@ -1,0 +1,322 @@
+"""Restore an image array with a loaded model: channels, padding, tiles, precision, rounding.
+
+``restore_array`` takes what image files hold (H x W or H x W x C with C in 1/2/3/4; uint8, uint16
+or float) and gives back the same kind of array, restored and ``scale`` times larger. Pixels become
+float in [0, 1] in one place (:func:`to_unit_float`) and go back in one place
+(:func:`from_unit_float`): uint8 and uint16 are rounded to nearest, floats are left unclipped.
+Alpha is never shown to the model: it is kept as it was, and resized for upscalers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
+from cnaps_desktop.engine.device import describe_device
+from cnaps_desktop.engine.errors import DeviceError, UnsupportedImageError
+from cnaps_desktop.engine.models import LoadedModel
+from cnaps_desktop.engine.options import RestoreOptions
+from cnaps_desktop.engine.tiling import (
+    Window,
+    choose_tile,
+    estimate_bytes_per_pixel,
+    minimum_tile,
+    plan_windows,
+    round_down,
+    run_windows,
+)
+
+_INTEGER_MAXIMUM = {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0}
+
+
+def restore_array(
+    loaded: LoadedModel,
+    pixels: np.ndarray,
+    options: RestoreOptions | None = None,
+    token: CancelToken | None = None,
+    progress: ProgressCallback | None = None,
+) -> np.ndarray:
+    """The whole image, restored; same dtype and channels, height and width times the scale."""
+    return restore_pixels(loaded, pixels, options, token, progress).pixels
+
+
+def restore_region(
+    loaded: LoadedModel,
+    pixels: np.ndarray,
+    box: tuple[int, int, int, int],
+    options: RestoreOptions | None = None,
+    token: CancelToken | None = None,
+    progress: ProgressCallback | None = None,
+) -> np.ndarray:
+    """Restore only ``box`` = (left, top, right, bottom) of ``pixels``; returns the box's pixels.
+
+    The model sees the box plus ``options.tile_overlap`` pixels of surrounding context on each side
+    (clipped at the image border), so the result matches the whole-image run as closely as tiles do.
+    """
+    options = options or RestoreOptions()
+    _check_pixels(pixels)
+    height, width = pixels.shape[:2]
+    left, top, right, bottom = box
+    if not (0 <= left < right <= width and 0 <= top < bottom <= height):
+        raise ValueError(f"box {box} does not lie inside the {width}x{height} image")
+    context = max(0, options.tile_overlap)
+    outer_left, outer_top = max(0, left - context), max(0, top - context)
+    outer_right, outer_bottom = min(width, right + context), min(height, bottom + context)
+    crop = pixels[outer_top:outer_bottom, outer_left:outer_right]
+    restored = restore_array(loaded, crop, options, token, progress)
+    s = loaded.scale
+    return restored[
+        (top - outer_top) * s : (bottom - outer_top) * s,
+        (left - outer_left) * s : (right - outer_left) * s,
+    ]
+
+
+# ----------------------------------------------------------------------------- pixels <-> floats
+def to_unit_float(pixels: np.ndarray) -> np.ndarray:
+    """uint8/uint16 -> float32 in [0, 1]; floats -> float32 unchanged in value."""
+    maximum = _INTEGER_MAXIMUM.get(pixels.dtype)
+    if maximum is None:
+        return pixels.astype(np.float32, copy=False)
+    return pixels.astype(np.float32) * np.float32(1.0 / maximum)
+
+
+def from_unit_float(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """float32 in [0, 1] -> ``dtype``; integers are clipped and rounded to nearest."""
+    dtype = np.dtype(dtype)
+    maximum = _INTEGER_MAXIMUM.get(dtype)
+    if maximum is None:
+        return values.astype(dtype, copy=False)
+    scaled = np.clip(values, 0.0, 1.0) * np.float32(maximum)
+    return np.rint(scaled, out=scaled).astype(dtype)
+
+
+def split_alpha(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """(colour H x W x 1|3, alpha H x W x 1 or None) from H x W or H x W x C."""
+    if pixels.ndim == 2:
+        return pixels[:, :, None], None
+    channels = pixels.shape[2]
+    if channels in (2, 4):
+        return pixels[:, :, : channels - 1], pixels[:, :, channels - 1 :]
+    return pixels, None
+
+
+def resize_alpha(alpha: np.ndarray, scale: int) -> np.ndarray:
+    """Alpha as it was, or resized (bicubic, clipped) for a model that upscales."""
+    if scale == 1:
+        return alpha
+    tensor = torch.from_numpy(to_unit_float(alpha)).permute(2, 0, 1)[None]
+    resized = F.interpolate(tensor, scale_factor=scale, mode="bicubic", align_corners=False)
+    values = resized[0].permute(1, 2, 0).numpy()
+    if alpha.dtype.kind == "f":
+        return values.astype(alpha.dtype)
+    return from_unit_float(values, alpha.dtype)
+
+
+def _check_pixels(pixels: np.ndarray) -> None:
+    if pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] not in (1, 2, 3, 4)):
+        raise UnsupportedImageError(
+            f"an image of shape {pixels.shape} cannot be restored; expected H x W or H x W x C "
+            "with 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA) channels."
+        )
+    if pixels.dtype not in (np.uint8, np.uint16) and pixels.dtype.kind != "f":
+        raise UnsupportedImageError(
+            f"pixels of type {pixels.dtype} cannot be restored; expected uint8, uint16 or float."
+        )
+    if pixels.shape[0] == 0 or pixels.shape[1] == 0:
+        raise UnsupportedImageError("an empty image cannot be restored.")
+
+
+# ----------------------------------------------------------------------------- the model run
+@dataclass(frozen=True)
+class Restored:
+    """Restored pixels, and how they were made."""
+
+    pixels: np.ndarray
+    tiles: int
+    tile_size: int | None
+    """Tile edge in input pixels, or None when the whole image ran in one piece."""
+
+
+def restore_pixels(
+    loaded: LoadedModel,
+    pixels: np.ndarray,
+    options: RestoreOptions | None = None,
+    token: CancelToken | None = None,
+    progress: ProgressCallback | None = None,
+) -> Restored:
+    """:func:`restore_array`, also telling how many tiles of which size it took."""
+    options = options or RestoreOptions()
+    _check_pixels(pixels)
+    colour, alpha = split_alpha(pixels)
+    result = restore_colour(loaded, colour, options, token, progress)
+    restored = result.pixels
+    if alpha is not None:
+        restored = np.concatenate([restored, resize_alpha(alpha, loaded.scale)], axis=2)
+    if pixels.ndim == 2:
+        restored = restored[:, :, 0]
+    return Restored(restored, result.tiles, result.tile_size)
+
+
+def restore_colour(
+    loaded: LoadedModel,
+    colour: np.ndarray,
+    options: RestoreOptions,
+    token: CancelToken | None,
+    progress: ProgressCallback | None,
+) -> Restored:
+    """Colour planes (H x W x 1|3, any supported dtype) -> restored, same dtype, x scale.
+
+    The tile comes from the options or the memory budget; when the device still runs out of
+    memory, the tile is halved and the image starts again.
+    """
+    height, width, channels = colour.shape
+    scale = loaded.scale
+    model_call = ModelCall(loaded)
+    context = max(0, options.tile_overlap)
+    tile = choose_tile(
+        height,
+        width,
+        bytes_per_pixel=estimate_bytes_per_pixel(loaded.model, scale, loaded.dtype),
+        device=loaded.device,
+        multiple=model_call.multiple,
+        context=context,
+        requested=options.tile,
+        image_bytes=_image_bytes(height, width, channels, scale, colour.itemsize),
+    )
+    while True:
+        try:
+            return _run_tiles(model_call, colour, tile, context, token, progress)
+        except torch.OutOfMemoryError as error:
+            tried = tile or max(height, width)
+            tile = round_down(tried // 2, model_call.multiple)
+            if tile < minimum_tile(context, model_call.multiple):
+                raise DeviceError(
+                    f"{describe_device(loaded.device)} ran out of memory even with "
+                    f"{tried} px tiles; choose the CPU or close other programs."
+                ) from error
+            _release_device_memory(loaded.device)
+
+
+def _run_tiles(
+    model_call: ModelCall,
+    colour: np.ndarray,
+    tile: int | None,
+    context: int,
+    token: CancelToken | None,
+    progress: ProgressCallback | None,
+) -> Restored:
+    height, width, channels = colour.shape
+    scale = model_call.scale
+    # Pad the image once (not each tile), so that tiles see the same borders as the whole image.
+    padded = pad_array_to_multiple(colour, model_call.multiple)
+    padded_height, padded_width = padded.shape[:2]
+    windows = plan_windows(
+        padded_height, padded_width, tile or max(padded_height, padded_width), context
+    )
+    output = np.zeros((padded_height * scale, padded_width * scale, channels), dtype=np.float32)
+
+    def restore_window(window: Window) -> np.ndarray:
+        piece = padded[window.top : window.bottom, window.left : window.right]
+        return model_call(to_unit_float(piece))
+
+    run_windows(windows, restore_window, output, scale, token, progress)
+    output = output[: height * scale, : width * scale]
+    return Restored(from_unit_float(output, colour.dtype), len(windows), tile)
+
+
+def pad_array_to_multiple(pixels: np.ndarray, multiple: int) -> np.ndarray:
+    """Reflect-pad the bottom and right of an H x W x C array to multiples of ``multiple``."""
+    pad_bottom = -pixels.shape[0] % multiple
+    pad_right = -pixels.shape[1] % multiple
+    if pad_bottom == 0 and pad_right == 0:
+        return pixels
+    return np.pad(pixels, ((0, pad_bottom), (0, pad_right), (0, 0)), mode="reflect")
+
+
+def _image_bytes(height: int, width: int, channels: int, scale: int, itemsize: int) -> int:
+    """Memory the image buffers take: input, float accumulator and output."""
+    pixels_in, pixels_out = height * width * channels, height * width * channels * scale * scale
+    return pixels_in * itemsize + pixels_out * (4 + itemsize)
+
+
+def _release_device_memory(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
+
+
+class ModelCall:
+    """Runs the model on one float32 H x W x C piece: channels, padding, device, precision."""
+
+    def __init__(self, loaded: LoadedModel) -> None:
+        self.loaded = loaded
+        self.model = prepare_for_inference(loaded)
+        self.multiple = max(1, loaded.size_multiple)
+        self.scale = loaded.scale
+        self.in_channels = loaded.info.input_channels
+        self.out_channels = loaded.info.output_channels
+
+    def __call__(self, piece: np.ndarray) -> np.ndarray:
+        height, width, channels = piece.shape
+        batch = self._to_model_channels(torch.from_numpy(piece).permute(2, 0, 1)[None])
+        batch = pad_to_multiple(batch, self.multiple)
+        batch = batch.to(self.loaded.device, self.loaded.dtype).contiguous(
+            memory_format=torch.channels_last
+        )
+        with torch.inference_mode():
+            result = self.model(batch)
+        result = result[:, :, : height * self.scale, : width * self.scale]
+        result = self._from_model_channels(result.float().cpu(), channels)
+        return result[0].permute(1, 2, 0).contiguous().numpy()
+
+    def _to_model_channels(self, batch: torch.Tensor) -> torch.Tensor:
+        """1 x C x H x W image -> N x model-channels x H x W."""
+        channels = batch.shape[1]
+        if channels == self.in_channels:
+            return batch
+        if channels == 1 and self.in_channels == 3:
+            return batch.expand(1, 3, -1, -1)  # grey shown to an RGB model as R = G = B
+        if channels == 3 and self.in_channels == 1:
+            return batch.permute(1, 0, 2, 3)  # each colour plane through a grey model
+        if channels == 3 and self.in_channels == 4:
+            return torch.cat([batch, torch.ones_like(batch[:, :1])], dim=1)
+        raise UnsupportedImageError(
+            f"a model that takes {self.in_channels} channels cannot restore an image with "
+            f"{channels}; expected a model for grey or RGB images."
+        )
+
+    def _from_model_channels(self, result: torch.Tensor, channels: int) -> torch.Tensor:
+        """The model's output back to 1 x ``channels`` x H x W."""
+        if result.shape[0] > 1:  # colour planes that went through a grey model one by one
+            result = result.permute(1, 0, 2, 3)
+        if result.shape[1] == channels:
+            return result
+        if channels == 1:
+            return result[:, :3].mean(dim=1, keepdim=True)
+        return result[:, :channels]
+
+
+def pad_to_multiple(batch: torch.Tensor, multiple: int) -> torch.Tensor:
+    """Reflect-pad the right and bottom edges so height and width are multiples of ``multiple``."""
+    height, width = batch.shape[-2:]
+    pad_bottom = -height % multiple
+    pad_right = -width % multiple
+    if pad_bottom == 0 and pad_right == 0:
+        return batch
+    # Reflection needs the pad to be shorter than the image; tiny images fall back to replicate.
+    mode = "reflect" if pad_bottom < height and pad_right < width else "replicate"
+    return F.pad(batch, (0, pad_right, 0, pad_bottom), mode=mode)
+
+
+def prepare_for_inference(loaded: LoadedModel) -> torch.nn.Module:
+    """The model in channels-last layout (faster convolutions on CPU and GPU), done once."""
+    model = loaded.model
+    if not getattr(model, "_cnaps_prepared", False):
+        model.to(memory_format=torch.channels_last)
+        model._cnaps_prepared = True  # type: ignore[assignment]
+    if loaded.device.type == "cuda":
+        torch.backends.cudnn.benchmark = True
+    return model
