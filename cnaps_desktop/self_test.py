@@ -255,14 +255,13 @@ def check_window(run: _Run) -> str:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "cnaps-desktop"])
-    # Keep window geometry and other settings the window saves out of the person's settings.
-    for settings_format in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
-        QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(run.work_dir / "qt"))
     readable = {bytes(f.data()).decode().lower() for f in QImageReader.supportedImageFormats()}
     missing = [f for f in QT_IMAGE_FORMATS if f not in readable]
     if missing:
         raise CheckFailed(f"Qt cannot read {', '.join(missing)} (imageformats plugins missing)")
-    window = _open_main_window()
+    # Fresh settings in the scratch folder: the person's own stay untouched.
+    settings = QSettings(str(run.work_dir / "settings.ini"), QSettings.Format.IniFormat)
+    window = _open_main_window(settings)
     try:
         window.show()
         app.processEvents()
@@ -276,10 +275,12 @@ def check_window(run: _Run) -> str:
     return f"'{title}' opened and closed on the {app.platformName()} platform"
 
 
-def _open_main_window() -> Any:
+def _open_main_window(settings: Any) -> Any:
+    """The window as the app builds it: with the real engine services."""
+    from cnaps_desktop.app_engine import real_services
     from cnaps_desktop.gui.main_window import MainWindow
 
-    return MainWindow()
+    return MainWindow(real_services(), settings)
 
 
 # ------------------------------------------------------------------------------ test inputs
