@@ -22,6 +22,7 @@ class FileType:
     """"image" or "video"."""
     mime: str
     uti: str
+    """The macOS Uniform Type Identifier; empty where macOS has none (not offered there)."""
 
 
 FILE_TYPES: tuple[FileType, ...] = (
@@ -54,6 +55,10 @@ FILE_TYPES: tuple[FileType, ...] = (
     FileType(".wmv", "video", "video/x-ms-wmv", "com.microsoft.windows-media-wmv"),
     FileType(".flv", "video", "video/x-flv", "com.adobe.flash.video"),
     FileType(".ogv", "video", "video/ogg", "org.xiph.ogv"),
+    FileType(".mxf", "video", "application/mxf", "org.smpte.mxf"),
+    FileType(".vob", "video", "video/mpeg", "public.mpeg-2-video"),
+    FileType(".dv", "video", "video/dv", "public.dv-movie"),
+    FileType(".y4m", "video", "video/x-yuv4mpeg", ""),
 )
 
 # Where the engine keeps the suffixes it reads, per kind.
@@ -97,7 +102,7 @@ def macos_document_types(types: list[FileType]) -> list[dict[str, object]]:
     """CFBundleDocumentTypes: images and videos, opened as an alternative to the usual app."""
     documents = []
     for kind, label in (("image", "Image"), ("video", "Video")):
-        utis = sorted({t.uti for t in types if t.kind == kind})
+        utis = sorted({t.uti for t in types if t.kind == kind and t.uti})
         if utis:
             documents.append(
                 {
