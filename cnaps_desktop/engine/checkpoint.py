@@ -40,7 +40,8 @@ _WRAPPER_KEYS = (
     "model",
     "net",
 )
-_PREFIXES = ("module.", "netG.", "model.")
+# The same prefixes spandrel strips. Not "model.": old-format ESRGAN keys all start with it.
+_PREFIXES = ("module.", "netG.")
 # The legacy (pre-1.6) format is several pickles in a row: magic, version, sys info, the object,
 # the storage keys. We scan all five.
 _LEGACY_PICKLE_COUNT = 5
@@ -53,7 +54,8 @@ def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     state_dict = unwrap_state_dict(raw)
     if not state_dict:
         raise CorruptCheckpointError(
-            f"{path.name} holds no model weights (no tensors found); expected {_EXPECTED}."
+            f"{path.name} holds {_describe_object(raw)}, not model weights; expected {_EXPECTED} "
+            f"with a dict of tensors (a state dict)."
         )
     return state_dict
 
@@ -135,6 +137,8 @@ def _unsafe_globals(path: Path) -> set[str]:
     """Names of importable objects the file's pickles refer to that torch does not allow."""
     try:
         referenced = set(_referenced_globals(path))
+    except UnsafeCheckpointError:
+        raise  # a ValueError too, but already the right answer
     except (ValueError, EOFError, zipfile.BadZipFile, KeyError, IndexError) as error:
         raise CorruptCheckpointError(
             f"{path.name} is damaged, truncated or not a checkpoint ({_first_line(error)}); "
@@ -226,6 +230,19 @@ _MINIMAL_ALLOWED = {
     "torch.LongStorage",
     "torch.IntStorage",
 }
+
+
+def _describe_object(obj: Any) -> str:
+    """A few words on what a pickle held instead of a state dict, e.g. "a list of 3 items"."""
+    if isinstance(obj, dict):
+        kinds = sorted({type(v).__name__ for v in obj.values()})
+        if not kinds:
+            return "an empty dict"
+        noun = "entry" if len(obj) == 1 else "entries"
+        return f"a dict of {len(obj)} {noun} with {'/'.join(kinds[:3])} values"
+    if isinstance(obj, list | tuple):
+        return f"a {type(obj).__name__} of {len(obj)} items"
+    return f"a single {type(obj).__name__} value"
 
 
 def _first_line(error: BaseException) -> str:

@@ -22,6 +22,7 @@ from cnaps_desktop.engine.errors import (
     UnsupportedModelError,
 )
 from cnaps_desktop.engine.facts import ModelInfo
+from cnaps_desktop.engine.model_manifest import find_record
 from cnaps_desktop.engine.registry import architecture_registry
 
 
@@ -110,10 +111,14 @@ def resolve_checkpoint(name_or_path: str | Path) -> tuple[Path, CatalogEntry | N
         return candidate, _entry_for_file(candidate)
     entry = find_entry(str(name_or_path))
     if entry is None:
+        record = find_record(str(name_or_path))
+        if record is not None and record.path().is_file():
+            return record.path(), None
         names = ", ".join(e.name for e in load_catalog())
         raise ModelNotFoundError(
             f"'{name_or_path}' is neither a checkpoint file nor a known checkpoint name; "
-            f"known names: {names}."
+            f"known names: {names} (and the names of models you imported; see "
+            f"`cnaps-desktop models list`)."
         )
     installed = entry.installed_path()
     if installed is None:
