@@ -20,6 +20,18 @@ _LAZY_EXPORTS: dict[str, str] = {
     "CnapsError": "cnaps_desktop.engine.errors",
     "ModelInfo": "cnaps_desktop.engine.facts",
     "RunFacts": "cnaps_desktop.engine.facts",
+    "RestoreOptions": "cnaps_desktop.engine.options",
+    "restore_array": "cnaps_desktop.engine.restore",
+    "restore_region": "cnaps_desktop.engine.restore",
+    "read_image": "cnaps_desktop.engine.imageio",
+    "write_image": "cnaps_desktop.engine.imageio",
+    "restore_file": "cnaps_desktop.engine.imageio",
+    "list_models": "cnaps_desktop.engine.model_store",
+    "import_model": "cnaps_desktop.engine.model_store",
+    "download_model": "cnaps_desktop.engine.download",
+    "restore_video": "cnaps_desktop.engine.video",
+    "probe_video": "cnaps_desktop.engine.video_probe",
+    "VideoOptions": "cnaps_desktop.engine.video_options",
 }
 
 __all__ = [
@@ -28,16 +40,36 @@ __all__ = [
     "LoadedModel",
     "ModelInfo",
     "Progress",
+    "RestoreOptions",
     "RunFacts",
+    "VideoOptions",
     "__version__",
+    "download_model",
+    "import_model",
+    "list_models",
     "load_model",
+    "probe_video",
+    "read_image",
+    "restore_array",
+    "restore_file",
+    "restore_region",
+    "restore_video",
+    "write_image",
 ]
 
 if TYPE_CHECKING:
     from cnaps_desktop.engine.cancel import CancelToken, Progress
+    from cnaps_desktop.engine.download import download_model
     from cnaps_desktop.engine.errors import CnapsError
     from cnaps_desktop.engine.facts import ModelInfo, RunFacts
+    from cnaps_desktop.engine.imageio import read_image, restore_file, write_image
+    from cnaps_desktop.engine.model_store import import_model, list_models
     from cnaps_desktop.engine.models import LoadedModel, load_model
+    from cnaps_desktop.engine.options import RestoreOptions
+    from cnaps_desktop.engine.restore import restore_array, restore_region
+    from cnaps_desktop.engine.video import restore_video
+    from cnaps_desktop.engine.video_options import VideoOptions
+    from cnaps_desktop.engine.video_probe import probe_video
 
 
 def __getattr__(name: str) -> Any:

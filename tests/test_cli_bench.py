@@ -24,10 +24,10 @@ def test_bench_reports_speed_memory_and_difference(tmp_path, capsys) -> None:
 
 def test_bench_text_report_and_tiles(tmp_path, capsys) -> None:
     checkpoint = save_tiny_mssnet(tmp_path)
-    argv = ["bench", "--checkpoint", str(checkpoint), "--size", "400x200", "--tile", "192"]
+    argv = ["bench", "--checkpoint", str(checkpoint), "--size", "320x176", "--tile", "256"]
     assert main(argv) == 0
     text = capsys.readouterr().out
-    assert "reference (fp32, whole frame, NCHW)" in text and "tiles of 192 px" in text
+    assert "reference (fp32, whole frame, NCHW)" in text and "2 tiles of 256 px" in text
     assert "speed-up" in text and "PSNR" in text
 
 

@@ -90,7 +90,6 @@ def test_download_fetches_installs_and_lists(
     weights = tmp_path / "w.pt"
     torch.save({"model_state_dict": MSSNet(20, 40, 40).state_dict(), "epoch": 1}, weights)
     server.files["/MSSNet_small.pt"] = weights.read_bytes()
-    server.cut_next = 1
     address = server.url("/MSSNet_small.pt")
 
     code = main(["models", "download", "Deblur-MSSNet-S-GoPro", "--url", address])

@@ -27,7 +27,7 @@ def test_restores_one_image(tmp_path, checkpoint, capsys) -> None:
     output = tmp_path / "photo_restored.png"
     with PILImage.open(output) as restored:
         assert restored.size == (40, 30)
-    assert "Restored 1 of 1 images" in capsys.readouterr().out
+    assert "Restored 1 of 1 files" in capsys.readouterr().out
 
 
 def test_folder_with_a_broken_file_goes_on_and_fails_at_the_end(tmp_path, checkpoint, capsys):
@@ -44,7 +44,7 @@ def test_folder_with_a_broken_file_goes_on_and_fails_at_the_end(tmp_path, checkp
     assert code == 1
     assert sorted(p.name for p in out.iterdir()) == ["a_restored.png", "c_restored.png"]
     captured = capsys.readouterr()
-    assert "Restored 2 of 3 images" in captured.err
+    assert "Restored 2 of 3 files" in captured.err
     assert "b.jpg is not a valid JPG image" in captured.err
 
 

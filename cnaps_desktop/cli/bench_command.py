@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from pathlib import Path
 
 from cnaps_desktop.cli import EXIT_OK
 from cnaps_desktop.cli.restore_command import _tile_argument
@@ -32,6 +33,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-reference", action="store_true", help="time the engine path only (slow models)"
     )
+    parser.add_argument(
+        "--tiled-vs-whole",
+        nargs="+",
+        type=Path,
+        metavar="IMAGE",
+        help="instead of timing, compare tiled with whole-frame output on these images "
+        "(tiles of --tile px, default 256, with --tile-overlap px of context)",
+    )
+    parser.add_argument(
+        "--tile-overlap", type=int, default=64, metavar="N", help="context per tile side (px)"
+    )
+    parser.add_argument(
+        "--video",
+        nargs="?",
+        const="generated",
+        metavar="FILE",
+        help="instead, measure the video pipeline: end-to-end frames/s next to model-only "
+        "frames/s, on FILE or on a generated clip of --size",
+    )
+    parser.add_argument(
+        "--frames", type=int, default=8, metavar="N", help="frames for --video (default 8)"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(handler=run)
 
@@ -46,6 +69,10 @@ def _size_argument(text: str) -> tuple[int, int]:
 def run(args: argparse.Namespace) -> int:
     from cnaps_desktop.engine.bench import run_bench
 
+    if args.tiled_vs_whole:
+        return run_seams(args)
+    if args.video:
+        return run_video(args)
     result = run_bench(
         checkpoint=args.checkpoint,
         variant=args.variant,
@@ -55,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         tile=args.tile,
         repeat=args.repeat,
         reference=not args.no_reference,
+        tile_overlap=args.tile_overlap,
     )
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
@@ -86,4 +114,61 @@ def run(args: argparse.Namespace) -> int:
             f"  speed-up {result.speedup:.2f}x; engine vs reference: max abs difference "
             f"{result.max_abs_difference:.2e}, PSNR {result.psnr_db:.1f} dB"
         )
+    return EXIT_OK
+
+
+def run_video(args: argparse.Namespace) -> int:
+    """The video pipeline's cost next to the model's on the same device."""
+    from cnaps_desktop.engine.bench import load_bench_model
+    from cnaps_desktop.engine.video_bench import bench_video
+
+    loaded = load_bench_model(args.checkpoint, args.variant, args.device, args.precision)
+    source = args.size if args.video == "generated" else Path(args.video)
+    result = bench_video(loaded, source, frames=args.frames)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return EXIT_OK
+    print(
+        f"{result['model']} on {result['device']}, {result['frames']} frames of "
+        f"{result['size']} ({result['codec']}, batch {result['batch_size']})"
+    )
+    print(
+        f"  model only {result['model_fps']:.3f} frames/s; end to end "
+        f"{result['end_to_end_fps']:.3f} frames/s; pipeline alone "
+        f"{result['pipeline_only_fps']:.2f} frames/s"
+    )
+    print(
+        f"  pipeline overhead {result['overhead_percent']:.1f}% of model time "
+        f"(decode, convert and encode run serially: {result['serial_pipeline_percent']:.1f}%)"
+    )
+    return EXIT_OK
+
+
+def run_seams(args: argparse.Namespace) -> int:
+    """Tiled against whole-frame output on the given images: PSNR and max abs difference."""
+    import tempfile
+    from dataclasses import asdict
+
+    from cnaps_desktop.engine.bench import _random_checkpoint, tiled_vs_whole
+    from cnaps_desktop.engine.models import load_model
+
+    with tempfile.TemporaryDirectory() as folder:
+        checkpoint = args.checkpoint or _random_checkpoint(args.variant, Path(folder))
+        loaded = load_model(checkpoint, args.device, args.precision)
+    tile = args.tile or 256
+    results = []
+    for path in args.tiled_vs_whole:
+        result = tiled_vs_whole(loaded, path, tile, args.tile_overlap)
+        results.append(result)
+        if not args.json:
+            print(
+                f"{result.name} ({result.width}x{result.height}): {result.tiles} tiles of "
+                f"{result.tile_size} px, overlap {result.overlap}: PSNR tiled vs whole "
+                f"{result.psnr_db:.1f} dB, max abs difference {result.max_abs_difference:.2e}",
+                flush=True,
+            )
+    if args.json:
+        print(json.dumps({"model": loaded.info.variant, "results": [asdict(r) for r in results]}))
+    else:
+        print(f"{loaded.info.variant}: lowest PSNR {min(r.psnr_db for r in results):.1f} dB")
     return EXIT_OK

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from cnaps_desktop.cli import EXIT_FAILURES, EXIT_OK
 
 if TYPE_CHECKING:
+    from tqdm import tqdm
+
     from cnaps_desktop.engine.cancel import Progress
     from cnaps_desktop.engine.model_store import ModelStatus
 
@@ -130,21 +132,13 @@ def run_import(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------------------ download
 def run_download(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from cnaps_desktop.cli import EXIT_CANCELLED
     from cnaps_desktop.engine.download import download_model
     from cnaps_desktop.engine.errors import CnapsError, ModelNotFoundError
 
-    bar = tqdm(unit="B", unit_scale=True, unit_divisor=1024, desc=args.name, file=sys.stderr)
-
-    def show(progress: Progress) -> None:
-        if progress.total and bar.total != progress.total:
-            bar.total = progress.total
-        bar.update(progress.done - bar.n)
-
+    bar = _ByteBar(args.name)
     try:
-        installed = download_model(args.name, progress=show, url=args.url, force=args.force)
+        installed = download_model(args.name, progress=bar.show, url=args.url, force=args.force)
     except ModelNotFoundError:
         raise  # a usage error: the CLI prints it and exits with 2
     except CnapsError as error:
@@ -160,6 +154,30 @@ def run_download(args: argparse.Namespace) -> int:
     print(f"Installed {_describe(installed)}.")
     print(f"  file: {installed}")
     return EXIT_OK
+
+
+class _ByteBar:
+    """A tqdm progress bar in bytes, opened when the first bytes arrive."""
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._bar: tqdm | None = None
+
+    def show(self, progress: Progress) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(
+                unit="B", unit_scale=True, unit_divisor=1024, desc=self._label, file=sys.stderr
+            )
+        if progress.total and self._bar.total != progress.total:
+            self._bar.total = progress.total
+        self._bar.update(progress.done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
 
 def _describe(installed: Path) -> str:

@@ -1,8 +1,9 @@
-"""`cnaps-desktop restore INPUT...`: restore image files and folders of images.
+"""`cnaps-desktop restore INPUT...`: restore image and video files, and folders of them.
 
 Each input is read, restored with one loaded model and written beside it (or into ``-o DIR``) as
-``NAME_restored.EXT``. A broken file is reported and skipped; the others are still done, and the
-command exits with 1 listing the failures at the end.
+``NAME_restored.EXT``. Videos are restored frame by frame with their sound, timing and metadata
+kept (see ``cli/video_cli.py`` for their options). A broken file is reported and skipped; the
+others are still done, and the command exits with 1 listing the failures at the end.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cnaps_desktop.cli import EXIT_FAILURES, EXIT_OK, EXIT_USAGE
+from cnaps_desktop.cli.video_cli import add_video_arguments, is_video_input, restore_video_input
 
 if TYPE_CHECKING:
+    from cnaps_desktop.engine.cancel import ProgressCallback
+    from cnaps_desktop.engine.facts import RunFacts
     from cnaps_desktop.engine.models import LoadedModel
     from cnaps_desktop.engine.options import RestoreOptions
 
@@ -31,11 +35,13 @@ HOW_TO_GET_A_CHECKPOINT = (
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "restore",
-        help="restore image files (folders are expanded to their images)",
-        description="Restore photos with a restoration model. Outputs are written as "
+        help="restore image and video files (folders are expanded to their images and videos)",
+        description="Restore photos and videos with a restoration model. Outputs are written as "
         "NAME_restored.EXT beside each input, or into -o DIR; inputs are never overwritten.",
     )
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="image files or folders")
+    parser.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="image or video files, or folders"
+    )
     parser.add_argument(
         "--checkpoint",
         default="default",
@@ -63,6 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--format", help="output format: jpeg, png, tiff, webp, bmp or heic (default: as input)"
     )
     parser.add_argument("--suffix", default="_restored", help="added to output names")
+    add_video_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -99,9 +106,18 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    if args.output_dir is not None:
+        try:
+            args.output_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            print(
+                f"error: the output folder {args.output_dir} cannot be created ({error.strerror}).",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
     inputs, missing = expand_inputs(args.inputs, args.suffix)
     if not inputs and not missing:
-        print("error: no images found in the given inputs.", file=sys.stderr)
+        print("error: no images or videos found in the given inputs.", file=sys.stderr)
         return EXIT_USAGE
     try:
         loaded = load_model(args.checkpoint, args.device, args.precision)
@@ -120,15 +136,19 @@ def run(args: argparse.Namespace) -> int:
         suffix=args.suffix,
     )
     started = time.perf_counter()
-    result = restore_all(loaded, inputs, options)
+    result = restore_all(loaded, inputs, options, args)
     result.failed[:0] = missing
     print_summary(loaded, result, time.perf_counter() - started)
     return EXIT_FAILURES if result.failed else EXIT_OK
 
 
 def expand_inputs(inputs: Iterable[str], suffix: str) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Files as given, folders as their images (sorted, not recursive, earlier outputs skipped)."""
+    """Files as given, folders as their images and videos (sorted, not recursive, earlier
+    outputs skipped)."""
     from cnaps_desktop.engine.imageio import IMAGE_SUFFIXES
+    from cnaps_desktop.engine.video_probe import VIDEO_SUFFIXES
+
+    wanted = set(IMAGE_SUFFIXES) | set(VIDEO_SUFFIXES)
 
     files: list[Path] = []
     missing: list[tuple[Path, str]] = []
@@ -139,26 +159,40 @@ def expand_inputs(inputs: Iterable[str], suffix: str) -> tuple[list[Path], list[
                 child
                 for child in sorted(path.iterdir())
                 if child.is_file()
-                and child.suffix.lower() in IMAGE_SUFFIXES
+                and child.suffix.lower() in wanted
                 and not (suffix and child.stem.endswith(suffix))
             )
         elif path.exists():
             files.append(path)
         else:
-            missing.append((path, f"{path} does not exist; expected an image file or a folder."))
+            missing.append(
+                (path, f"{path} does not exist; expected an image or video file, or a folder.")
+            )
     return files, missing
 
 
-def restore_all(loaded: LoadedModel, inputs: list[Path], options: RestoreOptions) -> BatchResult:
+def restore_all(
+    loaded: LoadedModel, inputs: list[Path], options: RestoreOptions, args: argparse.Namespace
+) -> BatchResult:
     """Restore each input in turn; a failing file is recorded and the batch goes on."""
     from tqdm import tqdm
 
     from cnaps_desktop.engine.cancel import Progress
     from cnaps_desktop.engine.errors import CnapsError
-    from cnaps_desktop.engine.imageio import restore_file
 
     result = BatchResult()
     for index, path in enumerate(inputs, start=1):
+        if is_video_input(path):
+            # Videos draw their own bar (frames per second, time left) and summary line.
+            try:
+                restore_video_input(loaded, path, args, restore_options=options)
+            except (CnapsError, OSError, MemoryError, RuntimeError) as error:
+                message = str(error) if isinstance(error, CnapsError) else f"{path.name}: {error}"
+                result.failed.append((path, message))
+                print(f"failed  {message}", file=sys.stderr)
+                continue
+            result.done.append(path)
+            continue
         label = f"[{index}/{len(inputs)}] {path.name}"
         with tqdm(total=None, desc=label, unit="tile", leave=False, file=sys.stderr) as bar:
 
@@ -169,17 +203,25 @@ def restore_all(loaded: LoadedModel, inputs: list[Path], options: RestoreOptions
                 bar.refresh()
 
             try:
-                # Videos: the video engine's restore_video plugs in here, beside restore_file.
-                facts = restore_file(loaded, path, options, progress=on_progress)
-            except (CnapsError, OSError, MemoryError) as error:
+                facts = restore_image_input(loaded, path, options, on_progress)
+            except (CnapsError, OSError, MemoryError, RuntimeError) as error:
                 message = str(error) if isinstance(error, CnapsError) else f"{path.name}: {error}"
                 result.failed.append((path, message))
-                bar.write(f"failed  {path}: {message}", file=sys.stderr)
+                bar.write(f"failed  {message}", file=sys.stderr)
                 continue
         result.done.append(path)
         tiles = f", {facts.tiles} tiles" if facts.tiles > 1 else ""
         print(f"restored {path} -> {facts.output_path} ({facts.seconds:.1f} s{tiles})")
     return result
+
+
+def restore_image_input(
+    loaded: LoadedModel, path: Path, options: RestoreOptions, progress: ProgressCallback
+) -> RunFacts:
+    """Restore one image file with ``restore_file``."""
+    from cnaps_desktop.engine.imageio import restore_file
+
+    return restore_file(loaded, path, options, progress=progress)
 
 
 def print_summary(loaded: LoadedModel, result: BatchResult, seconds: float) -> None:
@@ -189,7 +231,7 @@ def print_summary(loaded: LoadedModel, result: BatchResult, seconds: float) -> N
     where = (
         f"{loaded.info.name} on {describe_device(loaded.device)}, {precision_name(loaded.dtype)}"
     )
-    line = f"Restored {len(result.done)} of {total} images in {seconds:.1f} s with {where}"
+    line = f"Restored {len(result.done)} of {total} files in {seconds:.1f} s with {where}"
     if not result.failed:
         print(line + ".")
         return

@@ -64,7 +64,10 @@ def extract_checkpoint(
     if entry.archive_member:
         exact = [m for m in members if _same_member(m, entry.archive_member)]
         if len(exact) == 1:
-            return _extract(archive, exact[0], work_folder)
+            extracted = _extract(archive, exact[0], work_folder)
+            if fits(extracted):
+                return extracted
+            extracted.unlink()  # the recorded path holds something else; search instead
 
     named = [m for m in members if _names_dataset(m, entry.dataset)] if entry.dataset else members
     matches: list[tuple[str, Path]] = []

@@ -74,15 +74,14 @@ def run_bench(
     tile: int | None = None,
     repeat: int = 1,
     reference: bool = True,
+    tile_overlap: int = 64,
 ) -> BenchResult:
     """Time the reference and the engine on one synthetic image of ``size`` = (width, height)."""
-    with tempfile.TemporaryDirectory() as folder:
-        if checkpoint is None:
-            checkpoint = _random_checkpoint(variant, Path(folder))
-        loaded = load_model(checkpoint, device, precision)
+    loaded = load_bench_model(checkpoint, variant, device, precision)
     width, height = size
     image = synthetic_photo(height, width)
     reference_model = copy.deepcopy(loaded.model).float() if reference else None
+    options = RestoreOptions(tile=tile, tile_overlap=tile_overlap)
 
     reference_times: list[float] = []
     engine_times: list[float] = []
@@ -98,7 +97,7 @@ def run_bench(
             reference_peak = max(reference_peak, memory.peak_mb)
         with PeakMemory(loaded.device) as memory:
             started = time.perf_counter()
-            restored = restore_pixels(loaded, image, RestoreOptions(tile=tile))
+            restored = restore_pixels(loaded, image, options)
             engine_times.append(time.perf_counter() - started)
         engine_peak = max(engine_peak, memory.peak_mb)
         engine_output = restored.pixels
@@ -207,6 +206,16 @@ def _path_result(times: list[float], megapixels: float, peak: float, kind: str) 
     return PathResult(seconds, megapixels / seconds, peak, kind)
 
 
+def load_bench_model(
+    checkpoint: str | Path | None, variant: str, device: str, precision: str
+) -> LoadedModel:
+    """The checkpoint to measure, or a random-weight MSSNet of ``variant`` when none is given."""
+    with tempfile.TemporaryDirectory() as folder:
+        if checkpoint is None:
+            checkpoint = _random_checkpoint(variant, Path(folder))
+        return load_model(checkpoint, device, precision)
+
+
 def _random_checkpoint(variant: str, folder: Path) -> Path:
     """A random-weight MSSNet of ``variant`` saved as a state dict (speed ignores the weights)."""
     from cnaps_desktop.engine.arch.mssnet import MSSNet
@@ -217,3 +226,39 @@ def _random_checkpoint(variant: str, folder: Path) -> Path:
     path = folder / f"random-MSSNet-{variant}.pth"
     torch.save(MSSNet(*VARIANTS[variant]).state_dict(), path)
     return path
+
+
+@dataclass(frozen=True)
+class SeamResult:
+    """Tiled against whole-frame output of one image (float outputs, clipped to [0, 1])."""
+
+    name: str
+    width: int
+    height: int
+    tiles: int
+    tile_size: int
+    overlap: int
+    max_abs_difference: float
+    psnr_db: float
+
+
+def tiled_vs_whole(loaded: LoadedModel, path: Path, tile: int, overlap: int = 64) -> SeamResult:
+    """Restore ``path`` whole and in tiles of ``tile`` px; how far apart are the two?"""
+    from cnaps_desktop.engine.imageio import read_image
+    from cnaps_desktop.engine.restore import to_unit_float
+
+    pixels = to_unit_float(read_image(path).pixels)
+    whole = restore_pixels(loaded, pixels, RestoreOptions(tile=0)).pixels
+    tiled = restore_pixels(loaded, pixels, RestoreOptions(tile=tile, tile_overlap=overlap))
+    difference = np.clip(tiled.pixels, 0, 1).astype(np.float64) - np.clip(whole, 0, 1)
+    mse = float(np.mean(difference**2))
+    return SeamResult(
+        name=path.name,
+        width=pixels.shape[1],
+        height=pixels.shape[0],
+        tiles=tiled.tiles,
+        tile_size=tiled.tile_size or 0,
+        overlap=overlap,
+        max_abs_difference=float(np.abs(difference).max()),
+        psnr_db=math.inf if mse == 0 else 10 * math.log10(1.0 / mse),
+    )

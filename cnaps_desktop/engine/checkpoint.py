@@ -191,6 +191,9 @@ def _pickle_globals(stream: IO[bytes]) -> Iterator[str]:
                 yield f"{recent_strings[-2]}.{recent_strings[-1]}"
         elif name == "OBJ":
             yield "<OBJ opcode>"
+        elif name in ("EXT1", "EXT2", "EXT4"):
+            # An import by number through copyreg's extension registry.
+            yield f"<extension {arg}>"
         elif name in ("SHORT_BINUNICODE", "BINUNICODE", "UNICODE", "BINUNICODE8"):
             recent_strings.append(str(arg))
             last_value = str(arg)

@@ -78,5 +78,13 @@ class VideoError(CnapsError, ValueError):
     """A video file could not be read or written as asked."""
 
 
+class CorruptVideoError(VideoError):
+    """The video file is damaged or truncated."""
+
+
+class UnsupportedVideoError(VideoError):
+    """The file holds no video stream, or one whose codec this FFmpeg build cannot decode."""
+
+
 class DeviceError(CnapsError, ValueError):
     """The requested device or precision is not available on this machine."""

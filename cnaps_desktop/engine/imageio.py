@@ -9,11 +9,9 @@ the work; OpenCV reads and writes 16-bit colour PNG and TIFF (Pillow cannot), ti
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,12 +29,15 @@ from cnaps_desktop.engine.errors import (
     UnsupportedImageError,
 )
 from cnaps_desktop.engine.facts import RunFacts
-from cnaps_desktop.engine.image_metadata import (
-    ImageMetadata,
-    add_png_metadata,
-    apply_orientation,
-    read_metadata,
+from cnaps_desktop.engine.image_encoding import (
+    FORMATS,
+    SUFFIX_TO_FORMAT,
+    check_heif_can_save,
+    encode,
+    pil_format_for,
+    write_atomically,
 )
+from cnaps_desktop.engine.image_metadata import ImageMetadata, apply_orientation, read_metadata
 from cnaps_desktop.engine.options import RestoreOptions
 
 if TYPE_CHECKING:
@@ -46,22 +47,6 @@ if TYPE_CHECKING:
 IMAGE_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp", ".heic", ".heif"}
 )
-#: Output format names (as for ``--format``) -> Pillow format and file extension.
-FORMATS = {
-    "jpeg": ("JPEG", ".jpg"),
-    "jpg": ("JPEG", ".jpg"),
-    "png": ("PNG", ".png"),
-    "tiff": ("TIFF", ".tif"),
-    "tif": ("TIFF", ".tif"),
-    "webp": ("WEBP", ".webp"),
-    "bmp": ("BMP", ".bmp"),
-    "heic": ("HEIF", ".heic"),
-    "heif": ("HEIF", ".heif"),
-}
-_SUFFIX_TO_FORMAT = {".jpeg": "JPEG", ".jpg": "JPEG", ".png": "PNG", ".tif": "TIFF"}
-_SUFFIX_TO_FORMAT |= {".tiff": "TIFF", ".webp": "WEBP", ".bmp": "BMP"}
-_SUFFIX_TO_FORMAT |= {".heic": "HEIF", ".heif": "HEIF"}
-_SIXTEEN_BIT_FORMATS = {"PNG", "TIFF"}
 
 
 @dataclass
@@ -103,7 +88,7 @@ def read_image(path: str | Path) -> Image:
             f"({_first_line(error)})."
         ) from error
     with opened:
-        if opened.format not in set(_SUFFIX_TO_FORMAT.values()):
+        if opened.format not in set(SUFFIX_TO_FORMAT.values()):
             raise UnsupportedImageError(
                 f"{path.name} is a {opened.format} image, which is not supported; expected "
                 "JPEG, PNG, TIFF, WebP, BMP or HEIC."
@@ -111,6 +96,8 @@ def read_image(path: str | Path) -> Image:
         try:
             pixels, bit_depth = _decode(opened, path)
             metadata = read_metadata(opened, path, bit_depth)
+            if opened.mode == "CMYK":  # the pixels became RGB; a CMYK profile no longer fits
+                metadata = replace(metadata, icc_profile=None)
         except (OSError, SyntaxError, ValueError, EOFError) as error:
             raise CorruptImageError(
                 f"{path.name} is damaged or truncated; expected a complete {opened.format} file "
@@ -193,143 +180,11 @@ def write_image(image: Image, path: str | Path, format: str | None = None) -> Pa
     16-bit pixels stay 16-bit in PNG and TIFF and become 8-bit in the other formats.
     """
     path = Path(path)
-    pil_format = _pil_format(path, format)
+    pil_format = pil_format_for(path, format)
     if pil_format == "HEIF":
-        _check_heif_can_save(path)
-    encoded = _encode(image, pil_format)
-    _write_atomically(path, encoded)
+        check_heif_can_save(path)
+    write_atomically(path, encode(image.pixels, image.metadata, pil_format))
     return path
-
-
-def _pil_format(path: Path, format: str | None) -> str:
-    if format:
-        key = format.strip().lower().lstrip(".")
-        if key not in FORMATS:
-            raise OutputError(
-                f"'{format}' is not an output format; expected one of "
-                f"{', '.join(sorted(set(FORMATS)))}."
-            )
-        return FORMATS[key][0]
-    pil_format = _SUFFIX_TO_FORMAT.get(path.suffix.lower())
-    if pil_format is None:
-        raise OutputError(
-            f"{path.name} has no image extension; expected .jpg, .png, .tif, .webp, .bmp or .heic."
-        )
-    return pil_format
-
-
-def _check_heif_can_save(path: Path) -> None:
-    import pillow_heif
-
-    if not pillow_heif.libheif_info().get("HEIF"):
-        raise OutputError(
-            f"{path.name} cannot be written as HEIC here: this pillow-heif has no HEIC encoder; "
-            "choose --format png (lossless) or --format jpeg."
-        )
-
-
-def _encode(image: Image, pil_format: str) -> bytes:
-    """The file's bytes, in memory (photos are small next to the model's working memory)."""
-    import io
-
-    pixels, metadata = image.pixels, image.metadata
-    keep_16_bit = pil_format in _SIXTEEN_BIT_FORMATS
-    pixels = _to_storable(pixels, keep_16_bit)
-    colour_16_bit = pixels.dtype == np.uint16 and pixels.ndim == 3
-    if colour_16_bit and pil_format == "PNG":
-        return _encode_16_bit_colour_png(pixels, metadata)
-    if colour_16_bit:
-        return _encode_16_bit_colour_tiff(pixels, metadata)
-    if pil_format in ("JPEG", "BMP") and pixels.ndim == 3 and pixels.shape[2] in (2, 4):
-        pixels = pixels[:, :, :-1]  # these formats hold no alpha; the colour is kept
-    if pixels.ndim == 3 and pixels.shape[2] == 1:
-        pixels = pixels[:, :, 0]
-    if pil_format == "HEIF" and pixels.ndim == 2:
-        pixels = np.repeat(pixels[:, :, None], 3, axis=2)  # HEIC is saved as colour
-    if pil_format == "HEIF" and pixels.ndim == 3 and pixels.shape[2] == 2:
-        pixels = np.concatenate([np.repeat(pixels[:, :, :1], 3, axis=2), pixels[:, :, 1:]], 2)
-    picture = PILImage.fromarray(np.ascontiguousarray(pixels))
-    options: dict[str, object] = {}
-    if metadata.exif and pil_format != "BMP":
-        options["exif"] = metadata.exif
-    if metadata.icc_profile and pil_format != "BMP":
-        options["icc_profile"] = metadata.icc_profile
-    if metadata.dpi and pil_format != "WEBP":
-        options["dpi"] = metadata.dpi
-    if pil_format in ("JPEG", "WEBP", "HEIF"):
-        options["quality"] = 95
-    if pil_format == "TIFF":
-        options["compression"] = "tiff_deflate"
-    buffer = io.BytesIO()
-    picture.save(buffer, format=pil_format, **options)
-    return buffer.getvalue()
-
-
-def _to_storable(pixels: np.ndarray, keep_16_bit: bool) -> np.ndarray:
-    """uint8 as is; uint16 (or float) to what the format holds, rounded to nearest."""
-    from cnaps_desktop.engine.restore import from_unit_float, to_unit_float
-
-    if pixels.dtype == np.uint8:
-        return pixels
-    if pixels.dtype == np.uint16 and keep_16_bit:
-        return pixels
-    if pixels.dtype.kind == "f" and keep_16_bit and pixels.ndim == 2:
-        return pixels.astype(np.float32)  # grey float TIFF/PNG keeps its values
-    return from_unit_float(to_unit_float(pixels), np.uint16 if keep_16_bit else np.uint8)
-
-
-def _encode_16_bit_colour_png(pixels: np.ndarray, metadata: ImageMetadata) -> bytes:
-    import cv2
-
-    code = cv2.COLOR_RGBA2BGRA if pixels.shape[2] == 4 else cv2.COLOR_RGB2BGR
-    if pixels.shape[2] == 2:
-        pixels, code = (
-            np.concatenate([np.repeat(pixels[:, :, :1], 3, 2), pixels[:, :, 1:]], 2),
-            (cv2.COLOR_RGBA2BGRA),
-        )
-    ok, encoded = cv2.imencode(".png", cv2.cvtColor(pixels, code))
-    if not ok:
-        raise OutputError("a 16-bit PNG could not be encoded.")
-    return add_png_metadata(encoded.tobytes(), metadata)
-
-
-def _encode_16_bit_colour_tiff(pixels: np.ndarray, metadata: ImageMetadata) -> bytes:
-    import io
-
-    import tifffile
-
-    extratags = []
-    if metadata.icc_profile:
-        extratags.append((34675, 7, len(metadata.icc_profile), metadata.icc_profile, True))
-    buffer = io.BytesIO()
-    tifffile.imwrite(
-        buffer,
-        pixels,
-        photometric="rgb",
-        compression="zlib",
-        resolution=metadata.dpi,
-        resolutionunit="INCH" if metadata.dpi else None,
-        extrasamples=("unassalpha",) if pixels.shape[2] == 4 else None,
-        extratags=extratags,
-    )
-    return buffer.getvalue()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place."""
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part", dir=folder)
-    except OSError as error:
-        raise OutputError(f"{path} cannot be written ({error.strerror or error}).") from error
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        Path(temporary).replace(path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise OutputError(f"{path} cannot be written ({error.strerror or error}).") from error
 
 
 # ----------------------------------------------------------------------------- files in, files out
@@ -405,3 +260,15 @@ def describe_pixels(pixels: np.ndarray, bit_depth: int) -> str:
     channels = 1 if pixels.ndim == 2 else pixels.shape[2]
     kind = {1: "grey", 2: "grey + alpha", 3: "RGB", 4: "RGBA"}[channels]
     return f"{kind}, {bit_depth}-bit" if bit_depth != 32 else f"{kind}, float"
+
+
+__all__ = [
+    "FORMATS",
+    "IMAGE_SUFFIXES",
+    "Image",
+    "ImageMetadata",
+    "output_path_for",
+    "read_image",
+    "restore_file",
+    "write_image",
+]

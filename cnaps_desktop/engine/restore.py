@@ -54,8 +54,9 @@ def restore_region(
 ) -> np.ndarray:
     """Restore only ``box`` = (left, top, right, bottom) of ``pixels``; returns the box's pixels.
 
-    The model sees the box plus ``options.tile_overlap`` pixels of surrounding context on each side
-    (clipped at the image border), so the result matches the whole-image run as closely as tiles do.
+    The model sees the box plus at least ``options.tile_overlap`` pixels of surrounding context on
+    each side (clipped at the image border), starting on the model's pixel grid, so the result
+    matches the whole-image run as closely as tiles do.
     """
     options = options or RestoreOptions()
     _check_pixels(pixels)
@@ -64,7 +65,10 @@ def restore_region(
     if not (0 <= left < right <= width and 0 <= top < bottom <= height):
         raise ValueError(f"box {box} does not lie inside the {width}x{height} image")
     context = max(0, options.tile_overlap)
-    outer_left, outer_top = max(0, left - context), max(0, top - context)
+    # Start the crop on the model's pixel grid (multiples of the size multiple), as tiles do.
+    multiple = max(1, loaded.size_multiple)
+    outer_left = max(0, left - context) // multiple * multiple
+    outer_top = max(0, top - context) // multiple * multiple
     outer_right, outer_bottom = min(width, right + context), min(height, bottom + context)
     crop = pixels[outer_top:outer_bottom, outer_left:outer_right]
     restored = restore_array(loaded, crop, options, token, progress)
@@ -84,13 +88,17 @@ def to_unit_float(pixels: np.ndarray) -> np.ndarray:
     return pixels.astype(np.float32) * np.float32(1.0 / maximum)
 
 
-def from_unit_float(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """float32 in [0, 1] -> ``dtype``; integers are clipped and rounded to nearest."""
+def from_unit_float(values: np.ndarray, dtype: np.dtype, in_place: bool = False) -> np.ndarray:
+    """float32 in [0, 1] -> ``dtype``; integers are clipped and rounded to nearest.
+
+    ``in_place`` lets a caller that owns ``values`` save a full-size temporary (large photos).
+    """
     dtype = np.dtype(dtype)
     maximum = _INTEGER_MAXIMUM.get(dtype)
     if maximum is None:
         return values.astype(dtype, copy=False)
-    scaled = np.clip(values, 0.0, 1.0) * np.float32(maximum)
+    scaled = np.clip(values, 0.0, 1.0, out=values if in_place else None)
+    scaled *= np.float32(maximum)
     return np.rint(scaled, out=scaled).astype(dtype)
 
 
@@ -215,9 +223,14 @@ def _run_tiles(
     padded = pad_array_to_multiple(colour, model_call.multiple)
     padded_height, padded_width = padded.shape[:2]
     windows = plan_windows(
-        padded_height, padded_width, tile or max(padded_height, padded_width), context
+        padded_height,
+        padded_width,
+        tile or max(padded_height, padded_width),
+        context,
+        align=model_call.multiple,
     )
-    output = np.zeros((padded_height * scale, padded_width * scale, channels), dtype=np.float32)
+    output = np.empty((padded_height * scale, padded_width * scale, channels), dtype=np.float32)
+    output.fill(0.0)  # touch every page now, so memory use is known before the first tile runs
 
     def restore_window(window: Window) -> np.ndarray:
         piece = padded[window.top : window.bottom, window.left : window.right]
@@ -225,7 +238,7 @@ def _run_tiles(
 
     run_windows(windows, restore_window, output, scale, token, progress)
     output = output[: height * scale, : width * scale]
-    return Restored(from_unit_float(output, colour.dtype), len(windows), tile)
+    return Restored(from_unit_float(output, colour.dtype, in_place=True), len(windows), tile)
 
 
 def pad_array_to_multiple(pixels: np.ndarray, multiple: int) -> np.ndarray:

@@ -29,6 +29,9 @@ DEFAULT_BAND = 32
 
 #: On the CPU the whole process aims to stay under this many bytes (a 24 MP photo included).
 CPU_PROCESS_BUDGET = 3 * 1024**3
+#: On a GPU one tile's working memory stays under this, so a 24 MP photo fits in 4 GB of GPU
+#: memory even on big cards (larger tiles barely run faster on a GPU).
+GPU_TILE_BUDGET = 3 * 1024**3
 #: Never plan to use more than this share of the memory that is free right now.
 FREE_MEMORY_SHARE = 0.6
 #: Kept back for the allocator's slack and everything the estimate does not see.
@@ -58,7 +61,7 @@ class Window:
 
 def minimum_tile(context: int, multiple: int, band: int = DEFAULT_BAND) -> int:
     """The smallest tile that still keeps pixels after giving ``context`` on both sides."""
-    return round_up(2 * context + band + max(multiple, 16), multiple)
+    return round_up(2 * context + band + 2 * max(multiple, 16), multiple)
 
 
 def round_up(value: int, multiple: int) -> int:
@@ -69,15 +72,23 @@ def round_down(value: int, multiple: int) -> int:
     return max(multiple, value // multiple * multiple)
 
 
-def plan_axis(length: int, tile: int, context: int, band: int = DEFAULT_BAND) -> list[Span]:
-    """Windows of ``tile`` pixels covering ``length``, with weights that sum to one everywhere."""
+def plan_axis(
+    length: int, tile: int, context: int, band: int = DEFAULT_BAND, align: int = 1
+) -> list[Span]:
+    """Windows of ``tile`` pixels covering ``length``, with weights that sum to one everywhere.
+
+    Window starts are multiples of ``align``: a network that pools by 2 four times sees the same
+    pixel grid in every tile as in the whole image only when tiles start at multiples of 16.
+    """
     if length <= tile:
         return [Span(0, length, np.ones(length, dtype=np.float32))]
     overlap = 2 * context + band
-    if tile <= overlap:
+    longest_step = tile - overlap - (align - 1)
+    if longest_step <= 0:
         raise ValueError(f"a tile of {tile} px cannot hold {context} px of context on both sides")
-    count = math.ceil((length - overlap) / (tile - overlap))
-    starts = [round(i * (length - tile) / (count - 1)) for i in range(count)]
+    count = math.ceil((length - tile) / longest_step) + 1
+    starts = [i * (length - tile) // (count - 1) // align * align for i in range(count)]
+    starts[-1] = length - tile
     # Each cross-fade sits in the middle of the overlap of two neighbours; it may be no wider than
     # the distance between neighbouring fades, so that one window's fade-in and fade-out never meet.
     middles = [(starts[i + 1] + starts[i] + tile) // 2 for i in range(count - 1)]
@@ -102,11 +113,11 @@ def plan_axis(length: int, tile: int, context: int, band: int = DEFAULT_BAND) ->
 
 
 def plan_windows(
-    height: int, width: int, tile: int, context: int, band: int = DEFAULT_BAND
+    height: int, width: int, tile: int, context: int, band: int = DEFAULT_BAND, align: int = 1
 ) -> list[Window]:
-    """Every window of an image, row by row."""
-    rows = plan_axis(height, tile, context, band)
-    columns = plan_axis(width, tile, context, band)
+    """Every window of an image, row by row (starts at multiples of ``align``)."""
+    rows = plan_axis(height, tile, context, band, align)
+    columns = plan_axis(width, tile, context, band, align)
     return [
         Window(r.start, r.stop, c.start, c.stop, r.weights, c.weights)
         for r in rows
@@ -193,10 +204,10 @@ def memory_budget(device: torch.device, image_bytes: int = 0) -> float:
     """Bytes the model may use for one tile on ``device`` right now."""
     if device.type == "cuda":
         free, _total = torch.cuda.mem_get_info(device)
-        return max(0.0, free * FREE_MEMORY_SHARE - SAFETY_MARGIN)
+        return max(0.0, min(free * FREE_MEMORY_SHARE - SAFETY_MARGIN, GPU_TILE_BUDGET))
     available = psutil.virtual_memory().available
     if device.type == "mps":  # unified memory: the GPU shares the RAM
-        return max(0.0, available * FREE_MEMORY_SHARE - SAFETY_MARGIN)
+        return max(0.0, min(available * FREE_MEMORY_SHARE - SAFETY_MARGIN, GPU_TILE_BUDGET))
     in_use = psutil.Process().memory_info().rss
     room = CPU_PROCESS_BUDGET - in_use - image_bytes - SAFETY_MARGIN
     return max(0.0, min(available * FREE_MEMORY_SHARE, room))

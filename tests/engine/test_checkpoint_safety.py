@@ -281,3 +281,12 @@ def test_every_supported_layout_loads_the_same_weights(tmp_path: Path, layout: s
     assert loaded.info.architecture == "MSSNet"
     assert "wf=4, scale=3, vscale=5" in loaded.info.variant
     _forward_matches(loaded, reference)
+
+
+def test_an_import_through_the_extension_registry_is_refused(tmp_path: Path) -> None:
+    # Protocol 2's EXT1 opcode names a global by a number registered with copyreg; written by
+    # hand here: EXT1 42, EMPTY_TUPLE, REDUCE, STOP.
+    path = tmp_path / "ext.pt"
+    path.write_bytes(b"\x80\x02\x82\x2a)R.")
+    with pytest.raises(UnsafeCheckpointError, match=r"ext\.pt asks to import or run code"):
+        read_state_dict(path)

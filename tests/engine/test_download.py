@@ -180,7 +180,7 @@ def test_an_unknown_name_lists_the_known_ones(tmp_path: Path) -> None:
         download_model("Tiny-Nothing", catalog=catalog)
 
 
-def test_cancelling_stops_the_transfer_and_keeps_the_partial_file(
+def test_cancelling_stops_the_transfer_and_the_next_call_resumes(
     tmp_path: Path, server: LocalServer
 ) -> None:
     body = checkpoint_bytes(TINY, seed=4)
@@ -188,10 +188,22 @@ def test_cancelling_stops_the_transfer_and_keeps_the_partial_file(
     address = server.url("/tiny.pt")
     catalog = write_catalog(tmp_path, [{"name": "Tiny-GoPro", "download": address}])
     token = CancelToken()
-    token.cancel()
+
+    def cancel_after_first_bytes(progress: Progress) -> None:
+        token.cancel()  # the next check, before the next chunk, stops the transfer
+
     with pytest.raises(Cancelled):
-        download_model("Tiny-GoPro", token=token, catalog=catalog)
+        download_model(
+            "Tiny-GoPro", progress=cancel_after_first_bytes, token=token, catalog=catalog
+        )
+
     assert not (paths.models_dir() / "Tiny-GoPro.pt").exists()
+    (partial,) = _cache_files(address)
+    kept = partial.stat().st_size
+    assert 0 < kept < len(body)
+    installed = download_model("Tiny-GoPro", catalog=catalog)
+    assert installed.read_bytes() == body
+    assert server.requests[-1] == ("/tiny.pt", f"bytes={kept}-")
 
 
 def test_a_wrong_variant_behind_the_address_is_refused(tmp_path: Path, server: LocalServer) -> None:
@@ -234,17 +246,14 @@ def make_archive(members: dict[str, bytes], kind: str) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("kind", ["zip", "tar.gz"])
-def test_an_archive_is_searched_by_dataset_and_shapes(
-    tmp_path: Path, server: LocalServer, kind: str
-) -> None:
-    members = archive_layout()
-    server.files[f"/models.{kind}"] = make_archive(members, kind)
-    address = server.url(f"/models.{kind}")
-    catalog = write_catalog(
-        tmp_path,
+def archive_catalog(folder: Path, address: str) -> Path:
+    """Entries that find their file in :func:`archive_layout` in each of the possible ways."""
+    return write_catalog(
+        folder,
         [
+            # No recorded path: found by the dataset in its path and its shapes.
             {"name": "Tiny-GoPro", "download": address, "dataset": "GoPro"},
+            # The recorded path, below the archive's top-level folder.
             {
                 "name": "Tiny-S-GoPro",
                 "download": address,
@@ -252,25 +261,60 @@ def test_an_archive_is_searched_by_dataset_and_shapes(
                 "variant": TINY_S,
                 "archive_member": "GoPro/MSSNet_small/model_03000E.pt",
             },
+            # A recorded path that is not in the archive.
             {
                 "name": "Tiny-RealBlurJ",
                 "download": address,
                 "dataset": "RealBlur_J",
                 "archive_member": "RealBlurJ/wrong/guess.pt",
             },
+            # A recorded path that holds another variant: the search takes over.
+            {
+                "name": "Tiny-RealBlurR",
+                "download": address,
+                "dataset": "RealBlur_R",
+                "archive_member": "GoPro/MSSNet_small/model_03000E.pt",
+            },
         ],
     )
 
-    gopro = download_model("Tiny-GoPro", catalog=catalog)
-    small = download_model("Tiny-S-GoPro", catalog=catalog)
-    realblur_j = download_model("Tiny-RealBlurJ", catalog=catalog)
 
-    assert gopro.read_bytes() == members["pretrained/GoPro/MSSNet/model_03000E.pt"]
-    assert small.read_bytes() == members["pretrained/GoPro/MSSNet_small/model_03000E.pt"]
-    assert realblur_j.read_bytes() == members["pretrained/RealBlur_J/MSSNet/model_03000E.pt"]
-    assert len(server.requests) == 1, "the cached archive was downloaded again"
+EXPECTED_MEMBER = {
+    "Tiny-GoPro": "pretrained/GoPro/MSSNet/model_03000E.pt",
+    "Tiny-S-GoPro": "pretrained/GoPro/MSSNet_small/model_03000E.pt",
+    "Tiny-RealBlurJ": "pretrained/RealBlur_J/MSSNet/model_03000E.pt",
+    "Tiny-RealBlurR": "pretrained/RealBlur_R/MSSNet/model_03000E.pt",
+}
+
+
+@pytest.mark.parametrize("name", list(EXPECTED_MEMBER))
+@pytest.mark.parametrize("kind", ["zip", "tar.gz"])
+def test_an_archive_yields_the_right_member(
+    tmp_path: Path, server: LocalServer, kind: str, name: str
+) -> None:
+    members = archive_layout()
+    server.files[f"/models.{kind}"] = make_archive(members, kind)
+    address = server.url(f"/models.{kind}")
+    catalog = archive_catalog(tmp_path, address)
+
+    installed = download_model(name, catalog=catalog)
+
+    assert installed == paths.models_dir() / f"{name}.pt"
+    assert installed.read_bytes() == members[EXPECTED_MEMBER[name]]
     leftovers = [p.name for p in _cache_files(address)]
     assert leftovers == ["finished.txt", f"models.{kind}"], "extracted members were left behind"
+
+
+def test_a_cached_archive_serves_its_other_checkpoints(tmp_path: Path, server: LocalServer) -> None:
+    members = archive_layout()
+    server.files["/models.zip"] = make_archive(members, "zip")
+    catalog = archive_catalog(tmp_path, server.url("/models.zip"))
+    download_model("Tiny-GoPro", catalog=catalog)
+
+    small = download_model("Tiny-S-GoPro", catalog=catalog)
+
+    assert small.read_bytes() == members[EXPECTED_MEMBER["Tiny-S-GoPro"]]
+    assert len(server.requests) == 1, "the cached archive was downloaded again"
 
 
 def test_an_ambiguous_archive_lists_the_candidates_and_how_to_import(

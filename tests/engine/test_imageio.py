@@ -264,3 +264,11 @@ def test_cancel_mid_image_writes_nothing(tmp_path) -> None:
             loaded, path, RestoreOptions(tile=128, tile_overlap=16), token, cancel_after_first_tile
         )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.png"]
+
+
+def test_cmyk_jpeg_becomes_rgb_without_its_cmyk_profile(tmp_path) -> None:
+    path = tmp_path / "print.jpg"
+    PILImage.new("CMYK", (16, 12), (0, 255, 255, 0)).save(path, icc_profile=b"not-a-real-cmyk")
+    image = read_image(path)
+    assert image.pixels.shape == (12, 16, 3) and image.metadata.icc_profile is None
+    assert image.pixels[0, 0, 0] > 200 and image.pixels[0, 0, 1] < 50  # red

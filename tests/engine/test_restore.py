@@ -159,3 +159,14 @@ def test_cancel_stops_before_the_next_tile() -> None:
             on_progress,
         )
     assert seen[-1].done == 1 and seen[-1].total > 2
+
+
+def test_region_is_close_to_whole_for_mssnet(mssnet) -> None:
+    yy, xx = np.mgrid[0:192, 0:224] / 200.0
+    image = np.stack([np.sin(7 * xx) * 0.4 + 0.5, yy, np.cos(4 * xx * yy) * 0.4 + 0.5], axis=2)
+    image = image.astype(np.float32)
+    whole = restore_array(mssnet, image)
+    region = restore_region(mssnet, image, (70, 50, 150, 130), RestoreOptions(tile_overlap=48))
+    assert region.shape == (80, 80, 3)
+    mse = float(np.mean((region - whole[50:130, 70:150]) ** 2))
+    assert 10 * np.log10(1.0 / mse) > 45

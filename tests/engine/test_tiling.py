@@ -19,12 +19,20 @@ from tests.engine.engine_models import SmallReceptiveField, tiny_mssnet, wrap_mo
 
 
 @pytest.mark.parametrize(
-    ("length", "tile", "context"), [(100, 100, 8), (300, 96, 16), (1000, 256, 64), (257, 160, 32)]
+    ("length", "tile", "context", "align"),
+    [
+        (100, 100, 8, 1),
+        (300, 96, 16, 1),
+        (1000, 256, 64, 1),
+        (257, 160, 32, 1),
+        (1008, 256, 64, 16),
+    ],
 )
-def test_axis_weights_sum_to_one_and_spare_the_context(length, tile, context) -> None:
-    spans = plan_axis(length, tile, context)
+def test_axis_weights_sum_to_one_and_spare_the_context(length, tile, context, align) -> None:
+    spans = plan_axis(length, tile, context, align=align)
     total = np.zeros(length)
     for index, span in enumerate(spans):
+        assert span.start % align == 0
         assert span.stop - span.start == min(tile, length)
         assert span.start >= 0 and span.stop <= length
         total[span.start : span.stop] += span.weights
@@ -110,3 +118,17 @@ def test_mssnet_estimate_grows_with_width() -> None:
     small = estimate_bytes_per_pixel(MSSNet(4, 3, 5), 1, torch.float32)
     assert small < estimate_bytes_per_pixel(MSSNet(20, 40, 40), 1, torch.float32)
     assert estimate_bytes_per_pixel(MSSNet(20, 40, 40), 1, torch.float16) < 1000
+
+
+def test_a_big_gpu_still_tiles_a_24_megapixel_photo(monkeypatch) -> None:
+    monkeypatch.setattr(torch.cuda, "mem_get_info", lambda device=None: (80 * 2**30, 80 * 2**30))
+    bytes_per_pixel = 1630.0  # MSSNet in fp16
+    tile = choose_tile(
+        4000,
+        6000,
+        bytes_per_pixel=bytes_per_pixel,
+        device=torch.device("cuda"),
+        multiple=16,
+        context=64,
+    )
+    assert tile is not None and tile * tile * bytes_per_pixel <= 3 * 2**30

@@ -1,0 +1,216 @@
+"""The real engine, bundled as the GUI's :class:`~cnaps_desktop.gui.services.EngineServices`.
+
+``gui/`` may not import the engine modules that pull in torch or OpenCV, so ``app.py`` builds this
+bundle and hands it to the window. Every function here runs on a worker thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
+from cnaps_desktop.gui.services import (
+    Box,
+    CheckpointChoice,
+    EngineServices,
+    LoadedFacts,
+    RunSettings,
+)
+
+RESTORED_SUFFIX = "_restored"
+
+
+def real_services() -> EngineServices:
+    from cnaps_desktop.engine import display
+    from cnaps_desktop.engine.imageio import IMAGE_SUFFIXES
+    from cnaps_desktop.engine.video import VIDEO_SUFFIXES
+
+    return EngineServices(
+        load_model=load_model,
+        describe_loaded=describe_loaded,
+        read_image=read_image,
+        restore_region=restore_region,
+        restore_array=restore_array,
+        restore_file=restore_file,
+        save_result=save_result,
+        output_path_for=output_path_for,
+        display_levels=display.display_levels,
+        paste_region=display.paste_region,
+        image_suffixes=frozenset(IMAGE_SUFFIXES),
+        video_suffixes=frozenset(VIDEO_SUFFIXES),
+        list_models=list_models,
+        import_model=import_model,
+        download_model=download_model,
+        probe_video=probe_video,
+        read_frame=read_frame,
+        restore_video=restore_video,
+        video_output_path_for=video_output_path_for,
+        warm_up=warm_up,
+        devices=devices,
+    )
+
+
+def warm_up() -> None:
+    """Import torch, spandrel and the engine now, then exempt them from garbage collection.
+
+    Runs on a worker right after the window opens. Importing torch takes seconds; doing it here
+    keeps that out of the first restore. ``gc.freeze`` moves the million-odd objects these
+    imports create out of the collector's reach: otherwise a full collection, triggered on any
+    thread, walks them all while holding the GIL and the window stalls for a third of a second.
+    """
+    import gc
+
+    from cnaps_desktop.engine import display, imageio, restore  # noqa: F401
+    from cnaps_desktop.engine.registry import architecture_registry
+
+    architecture_registry()
+    gc.collect()
+    gc.freeze()
+
+
+def restore_options(settings: RunSettings) -> Any:
+    from cnaps_desktop.engine.options import RestoreOptions
+
+    return RestoreOptions(
+        device=settings.device,
+        precision=settings.precision,
+        tile=settings.tile,
+        output_dir=settings.output_dir,
+        output_format=settings.output_format,
+        suffix=RESTORED_SUFFIX,
+    )
+
+
+def load_model(settings: RunSettings) -> Any:
+    from cnaps_desktop.engine.models import load_model as load
+
+    return load(settings.checkpoint, device=settings.device, precision=settings.precision)
+
+
+def describe_loaded(loaded: Any) -> LoadedFacts:
+    from cnaps_desktop.engine.device import describe_device, precision_name
+
+    return LoadedFacts(describe_device(loaded.device), precision_name(loaded.dtype))
+
+
+def read_image(path: Path) -> Any:
+    from cnaps_desktop.engine.imageio import read_image as read
+
+    return read(path)
+
+
+def restore_region(
+    loaded: Any,
+    pixels: np.ndarray,
+    box: Box,
+    settings: RunSettings,
+    token: CancelToken,
+    progress: ProgressCallback,
+) -> np.ndarray:
+    from cnaps_desktop.engine.restore import restore_region as restore
+
+    return restore(loaded, pixels, box, restore_options(settings), token, progress)
+
+
+def restore_array(
+    loaded: Any,
+    pixels: np.ndarray,
+    settings: RunSettings,
+    token: CancelToken,
+    progress: ProgressCallback,
+) -> np.ndarray:
+    from cnaps_desktop.engine.restore import restore_array as restore
+
+    return restore(loaded, pixels, restore_options(settings), token, progress)
+
+
+def restore_file(
+    loaded: Any, path: Path, settings: RunSettings, token: CancelToken, progress: ProgressCallback
+) -> Any:
+    from cnaps_desktop.engine.imageio import restore_file as restore
+
+    return restore(loaded, path, restore_options(settings), token, progress)
+
+
+def save_result(image: Any, pixels: np.ndarray, path: Path, output_format: str | None) -> Path:
+    """Write ``pixels`` with the original's metadata (EXIF, ICC) to ``path``."""
+    from cnaps_desktop.engine.imageio import write_image
+
+    return write_image(dataclasses.replace(image, pixels=pixels), path, output_format)
+
+
+def output_path_for(path: Path, settings: RunSettings) -> Path:
+    from cnaps_desktop.engine.imageio import output_path_for as output_path
+
+    return output_path(path, settings.output_dir, RESTORED_SUFFIX, settings.output_format)
+
+
+def list_models() -> list[CheckpointChoice]:
+    from cnaps_desktop.engine.model_store import list_models as listed
+
+    return [
+        CheckpointChoice(name=str(status.name), installed=bool(status.installed))
+        for status in listed()
+    ]
+
+
+def import_model(path: Path, as_name: str | None) -> Path:
+    from cnaps_desktop.engine.model_store import import_model as adopt
+
+    return adopt(path, as_name=as_name)
+
+
+def download_model(name: str, progress: ProgressCallback, token: CancelToken) -> Path:
+    from cnaps_desktop.engine.download import download_model as download
+
+    return download(name, progress=progress, token=token)
+
+
+def probe_video(path: Path) -> Any:
+    from cnaps_desktop.engine.video import probe_video as probe
+
+    return probe(path)
+
+
+def read_frame(path: Path, index: int) -> np.ndarray:
+    from cnaps_desktop.engine.video import read_frame as read
+
+    return read(path, index)
+
+
+def restore_video(
+    loaded: Any,
+    path: Path,
+    output: Path,
+    settings: RunSettings,
+    token: CancelToken,
+    progress: ProgressCallback,
+) -> Any:
+    from cnaps_desktop.engine.video import VideoOptions
+    from cnaps_desktop.engine.video import restore_video as restore
+
+    options = VideoOptions(restore=restore_options(settings))
+    return restore(loaded, path, output, options, token, progress)
+
+
+def video_output_path_for(path: Path, settings: RunSettings) -> Path:
+    from cnaps_desktop.engine.video import video_output_path
+
+    return video_output_path(path, settings.output_dir, RESTORED_SUFFIX)
+
+
+def devices() -> list[tuple[str, str]]:
+    import torch
+
+    choices = [("auto", "Automatic (best available)"), ("cpu", "CPU")]
+    if torch.cuda.is_available():
+        for index in range(torch.cuda.device_count()):
+            choices.append((f"cuda:{index}", f"GPU {index}: {torch.cuda.get_device_name(index)}"))
+    backend = getattr(torch.backends, "mps", None)
+    if backend is not None and backend.is_available():
+        choices.append(("mps", "Apple GPU (MPS)"))
+    return choices

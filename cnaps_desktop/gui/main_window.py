@@ -1,0 +1,425 @@
+"""The main window: composes the widgets and wires them to the session. Wiring only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cnaps_desktop.engine.catalog import load_catalog
+from cnaps_desktop.gui.checkpoint_picker import CheckpointPicker
+from cnaps_desktop.gui.compare_view import CompareView
+from cnaps_desktop.gui.drop_zone import DropZone, paths_from_mime
+from cnaps_desktop.gui.error_dialog import show_error
+from cnaps_desktop.gui.explain_pane import ExplainPane
+from cnaps_desktop.gui.file_list import FileList
+from cnaps_desktop.gui.job_bridge import JobBridge
+from cnaps_desktop.gui.menus import SAVE_FORMATS, build_menus, device_combo
+from cnaps_desktop.gui.services import EngineServices, RunSettings
+from cnaps_desktop.gui.session import Session
+from cnaps_desktop.gui.settings_store import SettingsStore
+from cnaps_desktop.gui.video_bar import VideoBar
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: EngineServices, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("CNAPS Desktop")
+        self.setAcceptDrops(True)
+        self.services = services
+        self.store = SettingsStore(settings)
+        self.bridge = JobBridge(self)
+        self.compare = CompareView()
+        self.session = Session(
+            services, self.bridge, self.run_settings, self.compare.visible_box, self
+        )
+        self.files = FileList()
+        self.drop_zone = DropZone()
+        self.video_bar = VideoBar()
+        self.picker = CheckpointPicker(services, self.bridge)
+        self.device_combo = device_combo(services.devices(), self.store, self._device_chosen)
+        self.explain = ExplainPane(load_catalog())
+        self._build_layout()
+        self._build_actions()
+        self._connect()
+        self.picker.refresh()
+        self.picker.set_current(self.store.checkpoint)
+        self._restore_layout()
+        self.bridge.submit(
+            lambda token, progress: services.warm_up(), worker="io", description="warm up"
+        )
+
+    # ------------------------------------------------------------------ layout
+    def _build_layout(self) -> None:
+        files_panel = QWidget()
+        files_layout = QVBoxLayout(files_panel)
+        files_layout.setContentsMargins(6, 6, 0, 6)
+        files_layout.addWidget(QLabel("<b>Files</b>"))
+        files_layout.addWidget(self.files)
+
+        viewer = QWidget()
+        viewer_layout = QVBoxLayout(viewer)
+        viewer_layout.setContentsMargins(0, 0, 0, 0)
+        viewer_layout.setSpacing(0)
+        viewer_layout.addWidget(self.compare, 1)
+        viewer_layout.addWidget(self._view_controls())
+        viewer_layout.addWidget(self.video_bar)
+        self.centre = QStackedWidget()
+        self.centre.addWidget(self.drop_zone)
+        self.centre.addWidget(viewer)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main-splitter")
+        self.splitter.addWidget(files_panel)
+        self.splitter.addWidget(self.centre)
+        self.splitter.addWidget(self.explain)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([230, 820, 330])
+        self.setCentralWidget(self.splitter)
+
+        self.status_text = QLabel("Ready.")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(260)
+        self.progress.setRange(0, 1000)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.hide()
+        self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+
+    def _view_controls(self) -> QWidget:
+        bar = QWidget()
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(8, 4, 8, 4)
+        self.zoom_label = QLabel("zoom 100%")
+        self.zoom_label.setMinimumWidth(90)
+        layout.addWidget(self.zoom_label)
+        for text, slot in (("Fit", self.compare.fit), ("1:1", self.compare.actual_size)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            layout.addWidget(button)
+        self.side_by_side_button = QPushButton("Side by side")
+        self.side_by_side_button.setCheckable(True)
+        self.side_by_side_button.toggled.connect(self.compare.set_side_by_side)
+        layout.addWidget(self.side_by_side_button)
+        layout.addStretch(1)
+        layout.addWidget(QLabel("Drag the divider or use Left/Right; wheel zooms, drag pans"))
+        return bar
+
+    def _build_actions(self) -> None:
+        def action(
+            text: str, slot: object, keys: str | QKeySequence.StandardKey | None = None
+        ) -> QAction:
+            item = QAction(text, self)
+            if keys is not None:
+                item.setShortcut(QKeySequence(keys))
+            item.triggered.connect(slot)
+            self.addAction(item)
+            return item
+
+        self.open_action = action("Open...", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.restore_action = action("Restore", self.restore, "Ctrl+R")
+        self.restore_all_action = action("Restore all", self.restore_all)
+        self.save_action = action("Save as...", self.save_as, QKeySequence.StandardKey.Save)
+        self.cancel_action = action("Cancel", self.session.cancel, "Esc")
+        self.explain_action = action("What happened", self._toggle_explain)
+        self.explain_action.setCheckable(True)
+        self.explain_action.setShortcut(QKeySequence("F1"))
+        view_keys = (
+            ("Zoom in", self.compare.zoom_in, ("+", "=")),
+            ("Zoom out", self.compare.zoom_out, ("-",)),
+            ("Fit", self.compare.fit, ("0",)),
+            ("100%", self.compare.actual_size, ("1",)),
+            ("Before / after", self.compare.toggle_before_after, ("Space",)),
+        )
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for item in (
+            self.open_action,
+            self.restore_action,
+            self.restore_all_action,
+            self.save_action,
+        ):
+            toolbar.addAction(item)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.picker)
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(" Device: "))
+        toolbar.addWidget(self.device_combo)
+        spacer = QWidget()
+        spacer.setSizePolicy(
+            spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred
+        )
+        toolbar.addWidget(spacer)
+        toolbar.addAction(self.explain_action)
+        self.addToolBar(toolbar)
+
+        build_menus(self, view_keys)
+
+    def _device_chosen(self, name: str) -> None:
+        self.store.device = name
+        self.session.checkpoint_changed()
+
+    def _connect(self) -> None:
+        self.drop_zone.open_requested.connect(self.open_dialog)
+        self.drop_zone.paths_dropped.connect(self.add_paths)
+        self.files.currentItemChanged.connect(lambda *_: self._show_selected())
+        self.files.restore_requested.connect(lambda path: self._restore_paths([path]))
+        self.files.remove_requested.connect(self.files.remove)
+        self.picker.chosen.connect(self._checkpoint_chosen)
+        self.compare.zoom_changed.connect(
+            lambda zoom: self.zoom_label.setText(f"zoom {zoom * 100:.0f}%")
+        )
+        self.cancel_button.clicked.connect(self.session.cancel)
+        self.video_bar.frame_chosen.connect(self.session.show_frame)
+        self.video_bar.restore_video.connect(self._restore_video)
+        self.session.before_changed.connect(self._before_changed)
+        self.session.after_changed.connect(self.compare.set_after)
+        self.session.facts_changed.connect(self.explain.show_facts)
+        self.session.busy.connect(self._busy)
+        self.session.entry_changed.connect(
+            lambda path, changes: self.files.update_entry(path, **changes)
+        )
+        self.session.failed.connect(lambda title, error: show_error(self, title, error))
+        self.session.video_opened.connect(
+            lambda info: self.video_bar.show_video(
+                info, self.session.on_screen.frame if self.session.on_screen else 0
+            )
+        )
+
+    # ------------------------------------------------------------------ files
+    def add_paths(self, paths: list[Path]) -> None:
+        from cnaps_desktop.gui.file_list import expand_paths
+
+        accepted, refused = expand_paths(
+            paths, self.services.image_suffixes, self.services.video_suffixes
+        )
+        added = self.files.add(accepted)
+        if added:
+            self.store.add_recent(added)
+            self.files.select(added[0])
+        if refused:
+            from cnaps_desktop.engine.errors import UnsupportedImageError
+
+            names = ", ".join(p.name for p in refused[:5]) + (" ..." if len(refused) > 5 else "")
+            show_error(
+                self,
+                "Not added",
+                UnsupportedImageError(
+                    f"{names}: not a photo or video this app reads; expected one of "
+                    f"{', '.join(sorted(self._suffixes()))}."
+                ),
+            )
+        elif not accepted and paths:
+            self.status_text.setText("No photos or videos found there.")
+
+    def _suffixes(self) -> frozenset[str]:
+        return self.services.image_suffixes | self.services.video_suffixes
+
+    def open_dialog(self) -> None:
+        suffixes = " ".join(
+            f"*{s}" for s in sorted(self.services.image_suffixes | self.services.video_suffixes)
+        )
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Open photos or videos", "", f"Photos and videos ({suffixes});;All files (*)"
+        )
+        self.add_paths([Path(f) for f in files])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.store.recent_files:
+            self.recent_menu.addAction(str(path), lambda p=path: self.add_paths([p]))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def _show_selected(self) -> None:
+        path = self.files.selected_path()
+        entry = self.files.entry(path) if path else None
+        if entry is not None:
+            self.centre.setCurrentIndex(1)
+            self.session.show(entry.path, entry.kind)
+
+    def _before_changed(self, before: object) -> None:
+        self.compare.set_images(before)  # type: ignore[arg-type]
+        if before is None:
+            path = self.files.selected_path()
+            name = path.name if path is not None else "This file"
+            self.compare.set_message(f"{name} could not be opened; its reason is in the file list.")
+        self.compare.setFocus()
+
+    # ------------------------------------------------------------------ running
+    def run_settings(self) -> RunSettings:
+        return RunSettings(
+            checkpoint=self.picker.current(),
+            device=self.store.device,
+            precision=self.store.precision,
+            tile=self.store.tile,
+            output_dir=self.store.output_dir,
+            output_format=self.store.output_format,
+        )
+
+    def _checkpoint_chosen(self, name: str) -> None:
+        self.store.checkpoint = name
+        self.session.checkpoint_changed()
+
+    def restore(self) -> None:
+        if not self._have_checkpoint():
+            return
+        screen = self.session.on_screen
+        if screen is not None and screen.kind == "video":
+            self._restore_video()
+        else:
+            self.session.preview()
+
+    def restore_all(self) -> None:
+        entries = self.files.entries()
+        if entries and self._have_checkpoint():
+            self._restore_paths([e.path for e in entries])
+
+    def _restore_video(self) -> None:
+        screen = self.session.on_screen
+        if screen is not None and screen.kind == "video" and self._have_checkpoint():
+            self._restore_paths([screen.path])
+
+    def _restore_paths(self, paths: list[Path]) -> None:
+        if not self._have_checkpoint():
+            return
+        files = [(p, self.files.entry(p).kind) for p in paths if self.files.entry(p)]
+        self.session.restore_files(files, self._batch_finished)
+
+    def _batch_finished(self, count: int, failures: list) -> None:
+        if failures:
+            lines = "\n".join(f"{path.name}: {error}" for path, error in failures)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Some files failed",
+                f"{count - len(failures)} of {count} restored; {len(failures)} failed.",
+                parent=self,
+            )
+            box.setDetailedText(lines)
+            box.open()
+        else:
+            self.status_text.setText(
+                f"Restored {count} file(s) into {self._output_folder_words()}."
+            )
+
+    def _have_checkpoint(self) -> bool:
+        if self.picker.current():
+            return True
+        self.status_text.setText(
+            "Choose a checkpoint first (top right); missing ones can be downloaded."
+        )
+        self.picker.combo.showPopup()
+        return False
+
+    def _busy(self, message: str, fraction: float) -> None:
+        working = bool(message)
+        self.progress.setVisible(working)
+        self.cancel_button.setVisible(working)
+        idle_words = (
+            "Ready."
+            if self.picker.current()
+            else "Choose a checkpoint at the top to restore; missing ones can be downloaded."
+        )
+        self.status_text.setText(message or idle_words)
+        if fraction < 0:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(fraction * 1000))
+        self.save_action.setEnabled(self.session.can_save())
+
+    # ------------------------------------------------------------------ saving
+    def save_as(self) -> None:
+        if not self.session.can_save():
+            self.status_text.setText("Nothing to save yet: restore the whole picture first.")
+            return
+        suggested = self.session.default_output_path()
+        target, chosen_filter = QFileDialog.getSaveFileName(
+            self, "Save the restored picture", str(suggested or ""), ";;".join(SAVE_FORMATS)
+        )
+        if target:
+            self.session.save(
+                Path(target),
+                SAVE_FORMATS.get(chosen_filter),
+                lambda path: self.status_text.setText(f"Saved {path}"),
+            )
+
+    def choose_output_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Output folder", str(self.store.output_dir or "")
+        )
+        if folder:
+            self.store.output_dir = Path(folder)
+
+    def open_output_folder(self) -> None:
+        folder = self.store.output_dir
+        screen = self.session.on_screen
+        folder = folder or (screen.path.parent if screen else None)
+        if folder is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def _output_folder_words(self) -> str:
+        return str(self.store.output_dir) if self.store.output_dir else "the originals' folders"
+
+    # ------------------------------------------------------------------ window
+    def _toggle_explain(self, on: bool) -> None:
+        self.explain.setVisible(on)
+        self.store.explain_visible = on
+
+    def _restore_layout(self) -> None:
+        geometry = self.store.layout("geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1380, 860)
+        state = self.store.layout("state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = self.store.layout("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        visible = self.store.explain_visible
+        self.explain_action.setChecked(visible)
+        self.explain.setVisible(visible)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if paths_from_mime(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = paths_from_mime(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.add_paths(paths)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.store.save_layout("geometry", self.saveGeometry())
+        self.store.save_layout("state", self.saveState())
+        self.store.save_layout("splitter", self.splitter.saveState())
+        self.store.sync()
+        self.bridge.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,82 @@
+"""Words and small facts the session shows: pixel layouts, progress lines, video lines.
+
+Plain functions without Qt, so they are easy to test and to reuse in the status bar and pane.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from cnaps_desktop.gui.services import Box
+from cnaps_desktop.gui.view_state import Box as ViewBox
+from cnaps_desktop.jobs import JobProgress
+
+PREVIEW_REGION_SIDE = 768
+"""The first preview restores at most this many pixels square, so feedback comes in seconds."""
+
+
+def describe_pixels(pixels: np.ndarray) -> str:
+    """E.g. "RGB, 8-bit" for the side pane (a description, not image maths)."""
+    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
+    layout = {1: "grey", 3: "RGB", 4: "RGBA"}.get(channels, f"{channels} channels")
+    depth = {np.dtype(np.uint8): "8-bit", np.dtype(np.uint16): "16-bit"}.get(
+        pixels.dtype, "32-bit float"
+    )
+    return f"{layout}, {depth}"
+
+
+def preview_box(visible: ViewBox, limit: int = PREVIEW_REGION_SIDE) -> Box:
+    """The visible box, shrunk around its centre to at most ``limit`` pixels a side."""
+    left, top, right, bottom = visible
+    width, height = min(limit, right - left), min(limit, bottom - top)
+    centre_x, centre_y = (left + right) // 2, (top + bottom) // 2
+    new_left = min(max(left, centre_x - width // 2), right - width)
+    new_top = min(max(top, centre_y - height // 2), bottom - height)
+    return (new_left, new_top, new_left + width, new_top + height)
+
+
+def progress_words(verb: str, name: str, step: JobProgress) -> str:
+    done, total, stage = step.progress.done, step.progress.total, step.progress.stage
+    counted = f": {stage} {done:,} of {total:,}" if total > 1 else ""
+    rate = ""
+    if stage == "frame" and done > 0 and step.elapsed > 0:
+        rate = f" at {done / step.elapsed:.1f} frames/s"
+    left = step.seconds_left
+    eta = "" if left is None else f" - about {_duration(left)} left"
+    return f"{verb} {name}{counted}{rate}{eta}"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+class FrameImage:
+    """A video frame in the shape of the engine's Image (pixels; no file metadata)."""
+
+    def __init__(self, pixels: np.ndarray) -> None:
+        self.pixels = pixels
+        self.metadata = None
+
+
+def video_lines(info: Any, frame: int) -> tuple[str, ...]:
+    if info is None:
+        return ()
+    audio = info.audio or ()
+    codecs = ", ".join(stream.codec for stream in audio)
+    kept = f"{len(audio)} audio stream(s) ({codecs}), kept as they are" if audio else "no audio"
+    return (
+        f"frame {frame + 1:,} of {info.frames:,}",
+        f"{info.frame_rate:.3g} frames/s, codec {info.codec}",
+        kept,
+    )
+
+
+def short_reason(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__

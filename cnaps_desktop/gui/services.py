@@ -1,0 +1,87 @@
+"""What the GUI needs from the engine, as one bundle of plain callables.
+
+``gui/`` may not import torch, cv2 or spandrel, even indirectly, so it never imports the engine
+modules that do. ``app.py`` builds an :class:`EngineServices` from the real engine
+(cnaps_desktop/app_engine.py) and hands it to the main window; tests hand in small doubles.
+Every callable runs on a worker thread (jobs.py), never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
+from cnaps_desktop.engine.facts import RunFacts
+
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """The person's choices for a run (from the toolbar and QSettings)."""
+
+    checkpoint: str
+    device: str = "auto"
+    precision: str = "auto"
+    tile: int | None = None
+    output_dir: Path | None = None
+    output_format: str | None = None
+
+
+@dataclass(frozen=True)
+class LoadedFacts:
+    """Device and precision a loaded model runs with, in words for the side pane."""
+
+    device: str
+    precision: str
+
+
+@dataclass(frozen=True)
+class CheckpointChoice:
+    """One line of the checkpoint picker."""
+
+    name: str
+    """Catalog name, or the file's path for a file added by hand."""
+    installed: bool
+    label: str = ""
+    """What to show; the name when empty."""
+
+
+@dataclass(frozen=True)
+class EngineServices:
+    load_model: Callable[[RunSettings], Any]
+    """RunSettings -> a loaded model with ``.info`` (ModelInfo)."""
+    describe_loaded: Callable[[Any], LoadedFacts]
+    read_image: Callable[[Path], Any]
+    """-> an image with ``.pixels`` (ndarray) and ``.metadata``."""
+    restore_region: Callable[
+        [Any, np.ndarray, Box, RunSettings, CancelToken, ProgressCallback], np.ndarray
+    ]
+    restore_array: Callable[
+        [Any, np.ndarray, RunSettings, CancelToken, ProgressCallback], np.ndarray
+    ]
+    restore_file: Callable[[Any, Path, RunSettings, CancelToken, ProgressCallback], RunFacts]
+    save_result: Callable[[Any, np.ndarray, Path, str | None], Path]
+    """(original image, restored pixels, path, format) -> the path written (never the input)."""
+    output_path_for: Callable[[Path, RunSettings], Path]
+    display_levels: Callable[[np.ndarray], list[np.ndarray]]
+    paste_region: Callable[[np.ndarray, np.ndarray, Box], list[np.ndarray]]
+    image_suffixes: frozenset[str]
+    video_suffixes: frozenset[str]
+    list_models: Callable[[], list[CheckpointChoice]]
+    import_model: Callable[[Path, str | None], Path]
+    download_model: Callable[[str, ProgressCallback, CancelToken], Path]
+    probe_video: Callable[[Path], Any]
+    """-> the engine's VideoInfo (``.frames``, ``.frame_rate``, ``.codec``, ``.audio``, ...)."""
+    read_frame: Callable[[Path, int], np.ndarray]
+    restore_video: Callable[[Any, Path, Path, RunSettings, CancelToken, ProgressCallback], Any]
+    video_output_path_for: Callable[[Path, RunSettings], Path]
+    warm_up: Callable[[], None]
+    """Import the heavy libraries once, on a worker, before the person asks for a run."""
+    devices: Callable[[], list[tuple[str, str]]]
+    """-> [(device name for load_model, words for the menu)], "auto" first."""
