@@ -27,7 +27,7 @@ def test_list_shows_every_catalog_entry_in_a_table(capsys: pytest.CaptureFixture
     assert lines[1].split() == ["NAME", "VARIANT", "STATUS", "WHERE", "SUITS"]
     for entry in load_catalog():
         row = next(line for line in lines if line.startswith(entry.name + " "))
-        assert " missing " in row
+        assert (" installed " if entry.bundled else " missing ") in row
         assert entry.variant in row
         assert entry.suits.split()[0] in row  # what it suits starts on the same line
     assert "cnaps-desktop models download NAME" in out

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from cnaps_desktop.engine.arch.mssnet import MSSNet, half_size_input
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
 from cnaps_desktop.engine.device import describe_device
 from cnaps_desktop.engine.errors import DeviceError, UnsupportedImageError
@@ -232,9 +233,18 @@ def _run_tiles(
     output = np.empty((padded_height * scale, padded_width * scale, channels), dtype=np.float32)
     output.fill(0.0)  # touch every page now, so memory use is known before the first tile runs
 
+    half = None
+    if len(windows) > 1 and model_call.takes_half_input:
+        half = model_call.whole_frame_half(padded)  # windows start at multiples of 16
+
     def restore_window(window: Window) -> np.ndarray:
         piece = padded[window.top : window.bottom, window.left : window.right]
-        return model_call(to_unit_float(piece))
+        half_piece = None
+        if half is not None:
+            half_piece = half[
+                :, :, window.top // 2 : window.bottom // 2, window.left // 2 : window.right // 2
+            ]
+        return model_call(to_unit_float(piece), half_piece)
 
     run_windows(windows, restore_window, output, scale, token, progress)
     output = output[: height * scale, : width * scale]
@@ -271,19 +281,33 @@ class ModelCall:
         self.scale = loaded.scale
         self.in_channels = loaded.info.input_channels
         self.out_channels = loaded.info.output_channels
+        # MSSNet's half-size input depends on the frame size; tiles get the whole frame's.
+        self.takes_half_input = isinstance(self.model, MSSNet)
 
-    def __call__(self, piece: np.ndarray) -> np.ndarray:
+    def whole_frame_half(self, padded: np.ndarray) -> torch.Tensor:
+        """The half-size model input of the whole (padded) image, 1 x 3 x H/2 x W/2, on the CPU."""
+        image = torch.from_numpy(to_unit_float(padded)).permute(2, 0, 1)[None]
+        with torch.inference_mode():
+            return half_size_input(self._to_model_channels(image))
+
+    def __call__(self, piece: np.ndarray, half_piece: torch.Tensor | None = None) -> np.ndarray:
         height, width, channels = piece.shape
         batch = self._to_model_channels(torch.from_numpy(piece).permute(2, 0, 1)[None])
         batch = pad_to_multiple(batch, self.multiple)
-        batch = batch.to(self.loaded.device, self.loaded.dtype).contiguous(
-            memory_format=torch.channels_last
-        )
+        batch = self._to_device(batch)
         with torch.inference_mode():
-            result = self.model(batch)
+            if half_piece is not None and self.takes_half_input:
+                result = self.model(batch, x_half=self._to_device(half_piece))
+            else:
+                result = self.model(batch)
         result = result[:, :, : height * self.scale, : width * self.scale]
         result = self._from_model_channels(result.float().cpu(), channels)
         return result[0].permute(1, 2, 0).contiguous().numpy()
+
+    def _to_device(self, batch: torch.Tensor) -> torch.Tensor:
+        return batch.to(self.loaded.device, self.loaded.dtype).contiguous(
+            memory_format=torch.channels_last
+        )
 
     def _to_model_channels(self, batch: torch.Tensor) -> torch.Tensor:
         """1 x C x H x W image -> N x model-channels x H x W."""

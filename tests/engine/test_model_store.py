@@ -39,12 +39,18 @@ def _model_folder_files() -> list[str]:
     return sorted(p.name for p in paths.models_dir().iterdir())
 
 
-def test_a_fresh_home_lists_every_catalog_entry_as_missing() -> None:
+def test_a_fresh_home_lists_every_catalog_entry_as_missing_but_the_bundled_one() -> None:
     statuses = list_models()
     names = [s.name for s in statuses]
-    assert names == [e.name for e in load_catalog()]
+    entries = load_catalog()
+    assert names == [e.name for e in entries]
     assert "Deblur-MSSNet-GoPro" in names
-    assert all(not s.installed and s.path is None for s in statuses)
+    bundled = {e.name for e in entries if e.bundled}
+    for status in statuses:
+        if status.name in bundled:
+            assert status.installed and status.path is not None and status.path.is_file()
+        else:
+            assert not status.installed and status.path is None
     small = next(s for s in statuses if s.name == "Deblur-MSSNet-S-GoPro")
     assert small.variant == "MSSNet-S (wf=20, scale=40, vscale=40)"
     assert "CPU" in small.suits

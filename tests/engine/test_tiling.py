@@ -67,7 +67,10 @@ def test_tiled_equals_whole_for_an_upscaler() -> None:
     assert np.abs(tiled - whole).max() < 1e-6
 
 
-def test_tiny_mssnet_tiled_is_close_to_whole(tmp_path) -> None:
+def test_tiny_mssnet_tiled_matches_whole(tmp_path) -> None:
+    """Each tile gets its crop of the whole frame's half-size input, so MSSNet's
+    frame-size-dependent half-size sampling leaves no seam; what remains is the little the model
+    sees beyond the 48 px of context (without the crop the error here is 3e-3)."""
     loaded = tiny_mssnet(tmp_path)
     yy, xx = np.mgrid[0:240, 0:240] / 240.0
     image = np.stack([np.sin(6 * xx) * 0.4 + 0.5, yy, np.cos(5 * yy * xx) * 0.5 + 0.5], axis=2)
@@ -75,8 +78,7 @@ def test_tiny_mssnet_tiled_is_close_to_whole(tmp_path) -> None:
     whole = restore_array(loaded, image)
     tiled = restore_pixels(loaded, image, RestoreOptions(tile=192, tile_overlap=48))
     assert tiled.tiles == 4
-    mse = float(np.mean((tiled.pixels - whole) ** 2))
-    assert 10 * np.log10(1.0 / mse) > 50
+    assert np.abs(tiled.pixels - whole).max() < 1e-3
 
 
 def test_out_of_memory_halves_the_tile_and_retries() -> None:

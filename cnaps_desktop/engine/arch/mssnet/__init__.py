@@ -6,6 +6,14 @@ from cnaps_desktop.engine.arch.mssnet.network import (
     MSSNet,
     MSSNetConfig,
     config_from_state_dict,
+    half_size_input,
 )
 
-__all__ = ["KNOWN_VARIANTS", "SIZE_MULTIPLE", "MSSNet", "MSSNetConfig", "config_from_state_dict"]
+__all__ = [
+    "KNOWN_VARIANTS",
+    "SIZE_MULTIPLE",
+    "MSSNet",
+    "MSSNetConfig",
+    "config_from_state_dict",
+    "half_size_input",
+]

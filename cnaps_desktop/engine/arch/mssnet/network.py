@@ -103,17 +103,26 @@ class MSSNet(nn.Module):
         self.tail3_2 = conv3x3(c1, 3)
         self.tail3_3 = conv3x3(c1, 3)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Deblur ``x`` (B x 3 x H x W, RGB in [0, 1], H and W multiples of 16)."""
-        return self._run(x, all_outputs=False)[-1]
+    def forward(self, x: torch.Tensor, x_half: torch.Tensor | None = None) -> torch.Tensor:
+        """Deblur ``x`` (B x 3 x H x W, RGB in [0, 1], H and W multiples of 16).
+
+        ``x_half`` optionally replaces the network's own half-size input. The half-size image is
+        made with ``align_corners=True``, whose sampling grid depends on the frame size, so a tile
+        of a large image only matches the whole-frame result if it is given its crop of the
+        whole frame's half-size image (see :func:`half_size_input`).
+        """
+        return self._run(x, all_outputs=False, x_half=x_half)[-1]
 
     def forward_train(self, x: torch.Tensor) -> list[torch.Tensor]:
         """The six stage outputs: one at half resolution, then five at full resolution."""
         return self._run(x, all_outputs=True)
 
-    def _run(self, x: torch.Tensor, all_outputs: bool) -> list[torch.Tensor]:
+    def _run(
+        self, x: torch.Tensor, all_outputs: bool, x_half: torch.Tensor | None = None
+    ) -> list[torch.Tensor]:
         outputs: list[torch.Tensor] = []
-        x_half = resize_bilinear(x, 0.5, align_corners=True)
+        if x_half is None:
+            x_half = half_size_input(x)
 
         # Scale 1: one stage on the space-to-depth half-size image (features at H/4).
         feature = self.shallow_feat1(F.pixel_unshuffle(x_half, 2))
@@ -152,6 +161,11 @@ class MSSNet(nn.Module):
             if all_outputs or index == len(stages) - 1:
                 outputs.append(tail(feature) + x)
         return outputs
+
+
+def half_size_input(x: torch.Tensor) -> torch.Tensor:
+    """The half-size image scale 1 works on (bilinear x0.5 with align_corners=True)."""
+    return resize_bilinear(x, 0.5, align_corners=True)
 
 
 def _upsample_all(features: list[torch.Tensor]) -> list[torch.Tensor]:

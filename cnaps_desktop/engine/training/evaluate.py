@@ -1,0 +1,139 @@
+"""Evaluate a model on (blurry, sharp) pairs: PSNR/SSIM of the input and the output, and the gain.
+
+A pairs folder holds ``blur/NAME`` and ``sharp/NAME`` with matching names (the GoPro layout).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from cnaps_desktop.engine.cancel import CancelToken
+from cnaps_desktop.engine.errors import ImageError
+from cnaps_desktop.engine.models import LoadedModel
+from cnaps_desktop.engine.options import RestoreOptions
+from cnaps_desktop.engine.restore import restore_array
+from cnaps_desktop.engine.training.data import list_pairs, read_rgb
+from cnaps_desktop.engine.training.metrics import psnr, ssim
+
+
+class PairSizeError(ImageError):
+    """The blurry and sharp images of a pair differ in size."""
+
+
+@dataclass(frozen=True)
+class PairFigures:
+    name: str
+    width: int
+    height: int
+    psnr_input: float
+    psnr_output: float
+    ssim_input: float
+    ssim_output: float
+
+    @property
+    def gain_db(self) -> float:
+        return psnr_gain(self.psnr_output, self.psnr_input)
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    checkpoint: str
+    pairs: tuple[PairFigures, ...]
+    failures: tuple[str, ...]  # one sentence per pair that could not be evaluated
+
+    def _mean(self, values: Sequence[float]) -> float:
+        return float(np.mean(values)) if values else math.nan
+
+    @property
+    def psnr_input(self) -> float:
+        return self._mean([p.psnr_input for p in self.pairs])
+
+    @property
+    def psnr_output(self) -> float:
+        return self._mean([p.psnr_output for p in self.pairs])
+
+    @property
+    def ssim_input(self) -> float:
+        return self._mean([p.ssim_input for p in self.pairs])
+
+    @property
+    def ssim_output(self) -> float:
+        return self._mean([p.ssim_output for p in self.pairs])
+
+    @property
+    def gain_db(self) -> float:
+        """The mean of the per-pair gains (0 dB for pairs that are identical before and after)."""
+        return self._mean([p.gain_db for p in self.pairs])
+
+    @property
+    def worst_gain_db(self) -> float:
+        return min((p.gain_db for p in self.pairs), default=math.nan)
+
+
+def psnr_gain(after: float, before: float) -> float:
+    """``after - before`` in dB, with inf - inf (identical before and after) taken as 0 dB."""
+    if math.isinf(after) and math.isinf(before) and (after > 0) == (before > 0):
+        return 0.0
+    return after - before
+
+
+def evaluate_pair(
+    loaded: LoadedModel,
+    blur_path: Path,
+    sharp_path: Path,
+    token: CancelToken | None = None,
+) -> tuple[PairFigures, np.ndarray]:
+    """Figures for one pair, and the restored image (uint8 RGB, scored as it would be saved)."""
+    blurred, sharp = read_rgb(blur_path), read_rgb(sharp_path)
+    if blurred.shape != sharp.shape:
+        raise PairSizeError(
+            f"{blur_path.name}: the blurry image is {blurred.shape[1]}x{blurred.shape[0]} but the "
+            f"sharp one is {sharp.shape[1]}x{sharp.shape[0]}; expected the same size."
+        )
+    restored = restore_array(loaded, blurred, RestoreOptions(), token)
+    b, s, r = (a.astype(np.float32) / 255.0 for a in (blurred, sharp, restored))
+    figures = PairFigures(
+        name=blur_path.name,
+        width=sharp.shape[1],
+        height=sharp.shape[0],
+        psnr_input=psnr(b, s),
+        psnr_output=psnr(r, s),
+        ssim_input=ssim(b, s),
+        ssim_output=ssim(r, s),
+    )
+    return figures, restored
+
+
+def evaluate_folder(
+    loaded: LoadedModel,
+    folder: Path,
+    save_dir: Path | None = None,
+    token: CancelToken | None = None,
+    on_pair: Callable[[PairFigures], None] | None = None,
+) -> EvalReport:
+    """Evaluate every pair in ``folder``; a broken pair is reported and the rest go on."""
+    import cv2
+
+    results: list[PairFigures] = []
+    failures: list[str] = []
+    for blur_path, sharp_path in list_pairs(folder):
+        if token is not None:
+            token.check()
+        try:
+            figures, restored = evaluate_pair(loaded, blur_path, sharp_path, token)
+        except ImageError as error:
+            failures.append(str(error))
+            continue
+        results.append(figures)
+        if on_pair is not None:
+            on_pair(figures)
+        if save_dir is not None:
+            save_dir.mkdir(parents=True, exist_ok=True)
+            target = save_dir / (Path(blur_path.name).stem + ".png")
+            cv2.imwrite(str(target), restored[:, :, ::-1])
+    return EvalReport(checkpoint=loaded.info.name, pairs=tuple(results), failures=tuple(failures))

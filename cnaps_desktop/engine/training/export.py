@@ -1,0 +1,31 @@
+"""Turn a training checkpoint into a file to ship: the weights alone, stored as float16."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import torch
+
+from cnaps_desktop.engine.checkpoint import read_checkpoint_object, unwrap_state_dict
+from cnaps_desktop.engine.errors import CorruptCheckpointError
+
+
+def export_weights(source: Path, target: Path, half: bool = True) -> str:
+    """Write ``source``'s model weights to ``target`` in the released layout (model_state_dict,
+    epoch, all_step; no optimizer state) and return the file's SHA-256. float16 halves the size;
+    the app loads it into float32 or float16 as the device suits."""
+    saved = read_checkpoint_object(source)
+    state = unwrap_state_dict(saved)
+    if not state:
+        raise CorruptCheckpointError(f"{source} holds no model weights; expected a checkpoint.")
+    if half:
+        state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
+    document = {"model_state_dict": state}
+    if isinstance(saved, dict):
+        document.update({k: int(saved[k]) for k in ("epoch", "all_step") if k in saved})
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + ".tmp")
+    torch.save(document, temporary)
+    temporary.replace(target)
+    return hashlib.sha256(target.read_bytes()).hexdigest()

@@ -1,0 +1,288 @@
+"""The training loop: MSSNet, its published loss, Adam with warm-up and cosine decay.
+
+Checkpoints use the released format (``model_state_dict``, ``optimizer_state_dict``, ``epoch``,
+``all_step``) so every loader reads them, plus a ``training`` dict of plain values (the options and
+the last validation figures) that lets a run resume with the same step count and schedule.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from cnaps_desktop.engine.arch.mssnet import MSSNet, MSSNetConfig, config_from_state_dict
+from cnaps_desktop.engine.cancel import CancelToken
+from cnaps_desktop.engine.checkpoint import read_checkpoint_object, unwrap_state_dict
+from cnaps_desktop.engine.errors import CheckpointError, ModelMismatchError
+from cnaps_desktop.engine.training.data import (
+    BatchStream,
+    SourceSpec,
+    build_sources,
+    validation_pairs,
+)
+from cnaps_desktop.engine.training.losses import mssnet_loss
+from cnaps_desktop.engine.training.synthesis import SynthesisOptions
+from cnaps_desktop.engine.training.validation import ValidationResult, validate
+
+NAMED_CONFIGS = {
+    "S": MSSNetConfig(20, 40, 40),
+    "base": MSSNetConfig(54, 42, 42),
+    "L": MSSNetConfig(80, 50, 50),
+}
+MIN_LR = 1e-6
+
+
+def parse_config(text: str) -> MSSNetConfig:
+    """``S``, ``base``, ``L`` or ``WF,SCALE,VSCALE`` (three positive integers)."""
+    if text in NAMED_CONFIGS:
+        return NAMED_CONFIGS[text]
+    parts = text.split(",")
+    if len(parts) == 3 and all(p.strip().isdigit() and int(p) > 0 for p in parts):
+        return MSSNetConfig(*(int(p) for p in parts))
+    raise ValueError(f"'{text}' is not a model size; expected S, base, L or WF,SCALE,VSCALE.")
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    data: tuple[SourceSpec, ...]
+    output_dir: Path
+    config: MSSNetConfig | None = None  # None: the --init/resumed file's size, else MSSNet-S
+    steps: int = 100_000  # the whole schedule; a run may stop earlier (minutes) and resume
+    batch: int = 8
+    crop: int = 256
+    lr: float = 2e-4
+    warmup_steps: int = 1000
+    seed: int = 1234
+    device: str = "auto"
+    minutes: float | None = None  # stop cleanly after this long, saving a checkpoint
+    init: Path | None = None  # start from these weights (fine-tuning) instead of at random
+    resume: bool = True  # continue from output_dir/last.pt when it exists
+    holdout_every: int = 10
+    validate_every: int = 1000
+    save_every_minutes: float = 10.0
+    validation_crop: int = 256
+    threads: int | None = None
+    synthesis: SynthesisOptions = field(default_factory=SynthesisOptions)
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    steps_done: int  # all_step at the end
+    steps_this_run: int
+    seconds: float
+    last_loss: float
+    checkpoint: Path
+    validation: ValidationResult | None
+    finished: bool  # the whole schedule is done
+
+
+def learning_rate(step: int, options: TrainOptions) -> float:
+    """Linear warm-up from 0, then cosine decay to 1e-6 at the end of the schedule."""
+    if step < options.warmup_steps:
+        return options.lr * (step + 1) / options.warmup_steps
+    span = max(options.steps - options.warmup_steps, 1)
+    progress = min((step - options.warmup_steps) / span, 1.0)
+    return MIN_LR + 0.5 * (options.lr - MIN_LR) * (1 + math.cos(math.pi * progress))
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def _plain(value: object) -> object:
+    """Options as plain values (paths and dataclasses flattened) for the checkpoint."""
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def save_checkpoint(
+    path: Path,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    step: int,
+    epoch: int,
+    extra: dict,
+) -> None:
+    """The released format, via a temp file and a rename (a crash never leaves half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    torch.save(
+        {
+            "model_state_dict": model.state_dict(),
+            "optimizer_state_dict": optimizer.state_dict(),
+            "epoch": epoch,
+            "all_step": step,
+            "training": extra,
+        },
+        temporary,
+    )
+    temporary.replace(path)
+
+
+def load_weights(model: torch.nn.Module, path: Path) -> None:
+    """Load ``path``'s weights into ``model`` (fine-tuning); the sizes must match."""
+    state = unwrap_state_dict(read_checkpoint_object(path))
+    try:
+        model.load_state_dict({k: v.float() for k, v in state.items()})
+    except RuntimeError as error:
+        raise ModelMismatchError(
+            f"{path.name} does not fit the chosen model size; pass the --config it was trained "
+            f"with ({str(error).splitlines()[0]})."
+        ) from error
+
+
+def _resolve_config(options: TrainOptions, resume_from: Path | None) -> MSSNetConfig:
+    """The model size asked for, else the size of the weights we start from, else MSSNet-S."""
+    if options.config is not None:
+        return options.config
+    start = resume_from or options.init
+    if start is None:
+        return NAMED_CONFIGS["S"]
+    try:
+        return config_from_state_dict(unwrap_state_dict(read_checkpoint_object(start)))
+    except KeyError as error:
+        raise ModelMismatchError(f"{start.name} does not hold MSSNet weights.") from error
+
+
+def _choose_device(name: str) -> torch.device:
+    from cnaps_desktop.engine.device import choose_device
+
+    return choose_device(name)
+
+
+def train(
+    options: TrainOptions,
+    token: CancelToken | None = None,
+    log: Callable[[str], None] = print,
+) -> TrainResult:
+    """Train (or resume, or fine-tune) and return where things stand; saves ``last.pt``."""
+    if options.threads:
+        torch.set_num_threads(options.threads)
+    import cv2
+
+    cv2.setNumThreads(1)  # the synthesis thread must not compete with torch for the cores
+    device = _choose_device(options.device)
+    last_path = options.output_dir / "last.pt"
+    resuming = options.resume and last_path.is_file()
+    options = replace(options, config=_resolve_config(options, last_path if resuming else None))
+    config = options.config
+    model = MSSNet(config.wf, config.scale, config.vscale)
+    optimizer = torch.optim.Adam(model.parameters(), lr=options.lr, betas=(0.9, 0.999), eps=1e-8)
+    step = 0
+    if resuming:
+        saved = read_checkpoint_object(last_path)
+        if not isinstance(saved, dict) or "model_state_dict" not in saved:
+            raise CheckpointError(f"{last_path} is not a training checkpoint; move it away.")
+        load_weights(model, last_path)
+        optimizer.load_state_dict(saved["optimizer_state_dict"])
+        step = int(saved["all_step"])
+        log(f"Resuming from {last_path} at step {step}.")
+    elif options.init is not None:
+        load_weights(model, options.init)
+        log(f"Fine-tuning from {options.init}.")
+    seed_everything(options.seed + step)
+    model.to(device)
+    for state in optimizer.state.values():
+        for key, value in state.items():
+            if isinstance(value, torch.Tensor):
+                state[key] = value.to(device)
+
+    train_sources, held_sources = build_sources(
+        options.data, options.holdout_every, options.synthesis
+    )
+    validation_set = validation_pairs(held_sources, options.validation_crop, options.seed)
+    samples = sum(len(s) for s in train_sources)
+    log(
+        f"Training {config.describe()} on {device}: {samples} training items, "
+        f"{len(validation_set)} validation crops; step {step} of {options.steps}."
+    )
+
+    use_amp = device.type == "cuda"
+    amp_dtype = torch.bfloat16 if use_amp and torch.cuda.is_bf16_supported() else torch.float16
+    scaler = torch.amp.GradScaler("cuda", enabled=use_amp and amp_dtype == torch.float16)
+    stream = BatchStream(train_sources, options.batch, options.crop, options.seed, step)
+    start = time.monotonic()
+    last_save = start
+    steps_this_run = 0
+    last_loss = math.nan
+    validation: ValidationResult | None = None
+
+    def extra() -> dict:
+        plain = _plain(asdict(replace(options, data=())))
+        plain["data"] = [f"{s.kind}:{s.folder}" for s in options.data]
+        plain["config"] = [config.wf, config.scale, config.vscale]
+        if validation is not None:
+            plain["validation"] = asdict(validation)
+        return plain
+
+    def checkpoint() -> None:
+        epoch = step * options.batch // max(samples, 1)
+        save_checkpoint(last_path, model, optimizer, step, epoch, extra())
+
+    model.train()
+    try:
+        for blurred_np, sharp_np in stream:
+            if step >= options.steps:
+                break
+            if token is not None and token.cancelled:
+                break
+            if options.minutes is not None and time.monotonic() - start > options.minutes * 60:
+                log(f"Time is up ({options.minutes:g} min).")
+                break
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate(step, options)
+            blurred = torch.from_numpy(blurred_np).to(device, non_blocking=True)
+            sharp = torch.from_numpy(sharp_np).to(device, non_blocking=True)
+            with torch.autocast(device.type, dtype=amp_dtype, enabled=use_amp):
+                outputs = model.forward_train(blurred)
+            loss = mssnet_loss(outputs, sharp)
+            optimizer.zero_grad(set_to_none=True)
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+            step += 1
+            steps_this_run += 1
+            last_loss = float(loss.detach())
+            if step % 25 == 0 or steps_this_run == 1:
+                rate = (time.monotonic() - start) / steps_this_run
+                log(
+                    f"step {step}/{options.steps} loss {last_loss:.4f} lr "
+                    f"{learning_rate(step, options):.2e} {rate:.2f} s/step"
+                )
+            if validation_set and options.validate_every and step % options.validate_every == 0:
+                validation = validate(model, validation_set, device)
+                log(validation.summary(step))
+                model.train()
+            if time.monotonic() - last_save > options.save_every_minutes * 60:
+                checkpoint()
+                last_save = time.monotonic()
+    finally:
+        stream.close()
+    if validation_set and steps_this_run and (validation is None or step % options.validate_every):
+        validation = validate(model, validation_set, device)
+        log(validation.summary(step))
+    checkpoint()
+    log(f"Saved {last_path} at step {step}.")
+    return TrainResult(
+        steps_done=step,
+        steps_this_run=steps_this_run,
+        seconds=time.monotonic() - start,
+        last_loss=last_loss,
+        checkpoint=last_path,
+        validation=validation,
+        finished=step >= options.steps,
+    )
