@@ -42,7 +42,9 @@ else
         "$python" -m pip install --quiet -e ".[installer]"
     fi
 fi
-if ! "$python" -c "import torch, spandrel, PySide6, av, pillow_heif, cv2" 2>/dev/null; then
+# spandrel is found, not imported: importing it first needs engine/registry.py's torchvision fix.
+if ! "$python" -c "import torch, PySide6, av, pillow_heif, cv2, importlib.util as u
+assert u.find_spec('spandrel')" 2>/dev/null; then
     echo "error: $python lacks the app's libraries; install them with" \
         "\`$python -m pip install -e '.[installer]'\` (after the torch build you want)." >&2
     exit 2

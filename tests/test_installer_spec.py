@@ -185,6 +185,7 @@ def test_spec_hands_pyinstaller_the_plan(
     (exe,) = _of("EXE", calls)
     assert exe.kwargs["name"] == "cnaps-desktop"
     assert exe.kwargs["console"] is True
+    assert exe.kwargs["icon"] is None  # Linux executables carry none; the .desktop file does
     (collect,) = _of("COLLECT", calls)
     assert collect.kwargs["name"] == "cnaps-desktop"
     assert _of("BUNDLE", calls) == []

@@ -16,7 +16,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$repo"
 python=${PYTHON:-python3}
-"$python" -c "import PyInstaller, torch, spandrel, PySide6, av, pillow_heif" || {
+"$python" -c "import PyInstaller, torch, PySide6, av, pillow_heif, importlib.util as u
+assert u.find_spec('spandrel')" || {
     echo "error: install the app and PyInstaller first: $python -m pip install -e '.[installer]'" >&2
     exit 2
 }
