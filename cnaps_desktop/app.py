@@ -22,7 +22,8 @@ def prepare_process() -> None:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
-def main() -> int:
+def main(open_paths: list[str] | None = None) -> int:
+    """Open the window (with ``open_paths`` listed, as "Open with" asks) and run until closed."""
     prepare_process()
     import qasync
     from PySide6.QtGui import QIcon
@@ -35,6 +36,7 @@ def main() -> int:
         install_exception_hooks,
         show_error,
     )
+    from cnaps_desktop.gui.file_open_filter import FileOpenFilter
     from cnaps_desktop.gui.main_window import MainWindow
     from cnaps_desktop.resources import resource_path
 
@@ -56,6 +58,12 @@ def main() -> int:
     # Colours come from the system palette; repaint when the system switches light/dark.
     app.styleHints().colorSchemeChanged.connect(lambda _: window.update())
     window.show()
+    file_open_filter = FileOpenFilter(window.add_paths, app)
+    app.installEventFilter(file_open_filter)
+    if open_paths:
+        from pathlib import Path
+
+        window.add_paths([Path(p) for p in open_paths])
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

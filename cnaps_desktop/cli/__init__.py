@@ -32,6 +32,12 @@ _COMMAND_MODULES = (
 )
 
 
+#: Subcommand names; an argument with one of these names is never taken for a file to open.
+COMMAND_NAMES = frozenset(
+    name.rsplit(".", 1)[1].removesuffix("_command") for name in _COMMAND_MODULES
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cnaps-desktop",
