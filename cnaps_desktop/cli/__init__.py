@@ -73,6 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Cancelled.", file=sys.stderr)
         return EXIT_CANCELLED
+    except BrokenPipeError:
+        # The reader went away (`cnaps-desktop models list | head`): stop quietly, and point
+        # stdout at nothing so Python's own flush at exit does not complain again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except CnapsError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
