@@ -91,7 +91,7 @@ def describe_file(path: Path) -> object:
     except SpandrelUnsupported as error:
         raise UnsupportedModelError(
             f"{path.name} holds weights of an architecture we do not know; expected MSSNet or one "
-            f"of the architectures spandrel detects (ESRGAN, SwinIR, NAFNet, Restormer, ...)."
+            f"of the architectures spandrel detects (ESRGAN, SwinIR, NAFNet, SPAN, HAT, ...)."
         ) from error
     except ModelMismatchError as error:
         raise ModelMismatchError(f"{path.name} {error}") from error
