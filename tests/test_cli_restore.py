@@ -48,12 +48,18 @@ def test_folder_with_a_broken_file_goes_on_and_fails_at_the_end(tmp_path, checkp
     assert "b.jpg is not a valid JPG image" in captured.err
 
 
-def test_missing_default_checkpoint_says_how_to_get_one(tmp_path, capsys) -> None:
-    from cnaps_desktop.engine.catalog import find_entry
+def test_missing_default_checkpoint_says_how_to_get_one(tmp_path, capsys, monkeypatch) -> None:
+    """An install whose bundled default file is missing (the catalog still names it)."""
+    import shutil
 
-    entry = find_entry("default")
-    if entry is not None and entry.installed_path() is not None:
-        pytest.skip("a default checkpoint is installed here")
+    from cnaps_desktop.engine import catalog
+    from cnaps_desktop.resources import weights_path
+
+    weights = tmp_path / "weights"
+    weights.mkdir()
+    shutil.copy(weights_path("catalog.toml"), weights / "catalog.toml")
+    monkeypatch.setattr(catalog, "weights_path", lambda *parts: weights.joinpath(*parts))
+    assert catalog.find_entry("default") is not None
     photo = _photo(tmp_path / "photo.png")
     assert main(["restore", str(photo)]) == 2
     assert "models download" in capsys.readouterr().err
