@@ -40,7 +40,7 @@ class ScreenFacts:
     output_path: Path | None = None
     state: str = ""
     """E.g. "not restored yet", "preview of the visible area", "restored"."""
-    video_lines: tuple[str, ...] = field(default_factory=tuple)
+    video_lines: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     """Frames, frame rate, codec and audio streams, for a video."""
 
 
@@ -78,7 +78,7 @@ def facts_table(facts: ScreenFacts) -> str:
         )
     if facts.output_path is not None:
         rows.append(("Output file", str(facts.output_path)))
-    rows.extend(("Video", line) for line in facts.video_lines)
+    rows.extend(facts.video_lines)
     if facts.state:
         rows.append(("State", facts.state))
     body = "\n".join(f"| {name} | {_cell(value)} |" for name, value in rows)

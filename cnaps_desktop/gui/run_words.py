@@ -64,16 +64,17 @@ class FrameImage:
         self.metadata = None
 
 
-def video_lines(info: Any, frame: int) -> tuple[str, ...]:
+def video_lines(info: Any, frame: int) -> tuple[tuple[str, str], ...]:
+    """(label, value) rows about the video on screen, for the side pane's facts table."""
     if info is None:
         return ()
     audio = info.audio or ()
     codecs = ", ".join(stream.codec for stream in audio)
     kept = f"{len(audio)} audio stream(s) ({codecs}), kept as they are" if audio else "no audio"
     return (
-        f"frame {frame + 1:,} of {info.frames:,}",
-        f"{info.frame_rate:.3g} frames/s, codec {info.codec}",
-        kept,
+        ("Frame", f"{frame + 1:,} of {info.frames:,}"),
+        ("Video", f"{info.frame_rate:.3g} frames/s, codec {info.codec}"),
+        ("Sound", kept),
     )
 
 
