@@ -247,7 +247,7 @@ def test_a_video_shows_the_scrubber_and_previews_the_chosen_frame(
     qtbot.waitUntil(lambda: window.session.on_screen.frame == 3, timeout=3000)
     wait_idle(qtbot, window)
     assert window.session.on_screen.image.pixels[0, 0, 0] == 60
-    assert "frame 4 of 10" in window.explain.toPlainText()
+    assert "Frame\n4 of 10" in window.explain.toPlainText()
     assert "1 audio stream(s) (aac), kept" in window.explain.toPlainText()
 
 
