@@ -78,6 +78,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     parser.add_argument("--threads", type=int, help="CPU threads for torch")
     parser.add_argument(
+        "--precision",
+        choices=("auto", "fp32", "bf16"),
+        default="auto",
+        help="mixed precision: auto (bf16/fp16 on a GPU, bf16 on CPUs that compute it in "
+        "hardware, else fp32), fp32 (none) or bf16",
+    )
+    parser.add_argument(
         "--fresh",
         action="store_true",
         help="ignore OUTPUT/last.pt and start again (it is overwritten)",
@@ -135,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
         resume=not args.fresh,
         validate_every=args.validate_every,
         threads=args.threads,
+        precision=args.precision,
     )
     token = CancelToken()
 

@@ -28,6 +28,7 @@ from cnaps_desktop.engine.tiling import (
     minimum_tile,
     plan_windows,
     round_down,
+    round_up,
     run_windows,
 )
 
@@ -56,8 +57,9 @@ def restore_region(
     """Restore only ``box`` = (left, top, right, bottom) of ``pixels``; returns the box's pixels.
 
     The model sees the box plus at least ``options.tile_overlap`` pixels of surrounding context on
-    each side (clipped at the image border), starting on the model's pixel grid, so the result
-    matches the whole-image run as closely as tiles do.
+    each side (clipped at the image border), on the model's pixel grid, and MSSNet gets its crop
+    of the whole image's half-size input, so the result matches the whole-image run as closely as
+    tiles do.
     """
     options = options or RestoreOptions()
     _check_pixels(pixels)
@@ -70,9 +72,14 @@ def restore_region(
     multiple = max(1, loaded.size_multiple)
     outer_left = max(0, left - context) // multiple * multiple
     outer_top = max(0, top - context) // multiple * multiple
-    outer_right, outer_bottom = min(width, right + context), min(height, bottom + context)
+    # End on the grid too (or at the image's edge), so the crop is padded as the whole image is.
+    outer_right = min(width, round_up(right + context, multiple))
+    outer_bottom = min(height, round_up(bottom + context, multiple))
     crop = pixels[outer_top:outer_bottom, outer_left:outer_right]
-    restored = restore_array(loaded, crop, options, token, progress)
+    frame_half = None
+    if crop.shape[:2] != pixels.shape[:2]:
+        frame_half = _frame_half_for_crop(loaded, pixels, outer_top, outer_left, crop.shape)
+    restored = _restore(loaded, crop, options, token, progress, frame_half).pixels
     s = loaded.scale
     return restored[
         (top - outer_top) * s : (bottom - outer_top) * s,
@@ -158,10 +165,20 @@ def restore_pixels(
     progress: ProgressCallback | None = None,
 ) -> Restored:
     """:func:`restore_array`, also telling how many tiles of which size it took."""
-    options = options or RestoreOptions()
+    return _restore(loaded, pixels, options or RestoreOptions(), token, progress, None)
+
+
+def _restore(
+    loaded: LoadedModel,
+    pixels: np.ndarray,
+    options: RestoreOptions,
+    token: CancelToken | None,
+    progress: ProgressCallback | None,
+    frame_half: torch.Tensor | None,
+) -> Restored:
     _check_pixels(pixels)
     colour, alpha = split_alpha(pixels)
-    result = restore_colour(loaded, colour, options, token, progress)
+    result = restore_colour(loaded, colour, options, token, progress, frame_half)
     restored = result.pixels
     if alpha is not None:
         restored = np.concatenate([restored, resize_alpha(alpha, loaded.scale)], axis=2)
@@ -176,11 +193,13 @@ def restore_colour(
     options: RestoreOptions,
     token: CancelToken | None,
     progress: ProgressCallback | None,
+    frame_half: torch.Tensor | None = None,
 ) -> Restored:
     """Colour planes (H x W x 1|3, any supported dtype) -> restored, same dtype, x scale.
 
     The tile comes from the options or the memory budget; when the device still runs out of
-    memory, the tile is halved and the image starts again.
+    memory, the tile is halved and the image starts again. ``frame_half``: MSSNet's half-size
+    input for this (padded) image when it is a crop of a larger one (see restore_region).
     """
     height, width, channels = colour.shape
     scale = loaded.scale
@@ -198,7 +217,7 @@ def restore_colour(
     )
     while True:
         try:
-            return _run_tiles(model_call, colour, tile, context, token, progress)
+            return _run_tiles(model_call, colour, tile, context, token, progress, frame_half)
         except torch.OutOfMemoryError as error:
             tried = tile or max(height, width)
             tile = round_down(tried // 2, model_call.multiple)
@@ -217,6 +236,7 @@ def _run_tiles(
     context: int,
     token: CancelToken | None,
     progress: ProgressCallback | None,
+    frame_half: torch.Tensor | None = None,
 ) -> Restored:
     height, width, channels = colour.shape
     scale = model_call.scale
@@ -233,8 +253,8 @@ def _run_tiles(
     output = np.empty((padded_height * scale, padded_width * scale, channels), dtype=np.float32)
     output.fill(0.0)  # touch every page now, so memory use is known before the first tile runs
 
-    half = None
-    if len(windows) > 1 and model_call.takes_half_input:
+    half = frame_half if model_call.takes_half_input else None
+    if half is None and len(windows) > 1 and model_call.takes_half_input:
         half = model_call.whole_frame_half(padded)  # windows start at multiples of 16
 
     def restore_window(window: Window) -> np.ndarray:
@@ -249,6 +269,23 @@ def _run_tiles(
     run_windows(windows, restore_window, output, scale, token, progress)
     output = output[: height * scale, : width * scale]
     return Restored(from_unit_float(output, colour.dtype, in_place=True), len(windows), tile)
+
+
+def _frame_half_for_crop(
+    loaded: LoadedModel, pixels: np.ndarray, top: int, left: int, crop_shape: tuple[int, ...]
+) -> torch.Tensor | None:
+    """MSSNet's half-size input of the whole image, cut to a crop starting at (top, left) on the
+    model's grid: the crop then sees the same half-size image as the whole-image run."""
+    model_call = ModelCall(loaded)
+    if not model_call.takes_half_input:
+        return None
+    colour, _ = split_alpha(pixels)
+    half = model_call.whole_frame_half(pad_array_to_multiple(colour, model_call.multiple))
+    crop_height = round_up(crop_shape[0], model_call.multiple)
+    crop_width = round_up(crop_shape[1], model_call.multiple)
+    return half[
+        :, :, top // 2 : (top + crop_height) // 2, left // 2 : (left + crop_width) // 2
+    ].contiguous()
 
 
 def pad_array_to_multiple(pixels: np.ndarray, multiple: int) -> np.ndarray:
