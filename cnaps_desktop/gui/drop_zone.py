@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 
@@ -17,14 +16,13 @@ def paths_from_mime(mime: QMimeData) -> list[Path]:
 
 
 class DropZone(QWidget):
-    """Shown while nothing is loaded; the whole window accepts drops too (main_window.py)."""
+    """Shown while nothing is loaded. Drops on it reach the window, which takes drops anywhere
+    (main_window.py): this widget does not accept them itself, so Qt passes them up."""
 
     open_requested = Signal()
-    paths_dropped = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAcceptDrops(True)
         self.setAccessibleName("Drop zone")
         title = QLabel("Drop photos, videos or folders here")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -48,13 +46,3 @@ class DropZone(QWidget):
         layout.addSpacing(18)
         layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(3)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if paths_from_mime(event.mimeData()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = paths_from_mime(event.mimeData())
-        if paths:
-            event.acceptProposedAction()
-            self.paths_dropped.emit(paths)

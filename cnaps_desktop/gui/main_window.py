@@ -187,7 +187,6 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.drop_zone.open_requested.connect(self.open_dialog)
-        self.drop_zone.paths_dropped.connect(self.add_paths)
         self.files.currentItemChanged.connect(lambda *_: self._show_selected())
         self.files.restore_requested.connect(lambda path: self._restore_paths([path]))
         self.files.remove_requested.connect(self.files.remove)
