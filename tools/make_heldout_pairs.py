@@ -1,0 +1,50 @@
+"""Write the synthetic validation pairs of weights/README.md: the held-out photos, blurred once.
+
+    python tools/make_heldout_pairs.py ../shared/data/train_sharp OUT_DIR
+
+Takes the folder's held-out tenth by the training hold-out rule (sorted by name, indices 0, 10,
+20, ...), blurs each whole photo with the training synthesis (cnaps_desktop.engine.training.
+synthesis, default options) drawn from the seed [2026, i] for the i-th held-out photo, and writes
+OUT_DIR/blur/NAME.png and OUT_DIR/sharp/NAME.png (lossless), ready for
+`cnaps-desktop eval --pairs OUT_DIR`. The same inputs give the same pairs on every machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+SEED = 2026
+HOLDOUT_EVERY = 10
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("photos", type=Path, help="folder of sharp photos (e.g. train_sharp)")
+    parser.add_argument("output", type=Path, help="folder to write blur/ and sharp/ into")
+    args = parser.parse_args()
+
+    import cv2
+    import numpy as np
+
+    from cnaps_desktop.engine.training.data import list_photos, read_rgb, split_holdout
+    from cnaps_desktop.engine.training.synthesis import synthesize_blur
+
+    _, held = split_holdout(list_photos(args.photos), HOLDOUT_EVERY)
+    for kind in ("blur", "sharp"):
+        (args.output / kind).mkdir(parents=True, exist_ok=True)
+    for index, path in enumerate(held):
+        sharp = read_rgb(path).astype(np.float32) / 255.0
+        blurred = synthesize_blur(sharp, np.random.default_rng([SEED, index]))
+        name = path.stem + ".png"
+        for kind, pixels in (("blur", blurred), ("sharp", sharp)):
+            eight_bit = np.clip(np.rint(pixels * 255.0), 0, 255).astype(np.uint8)
+            cv2.imwrite(str(args.output / kind / name), eight_bit[:, :, ::-1])
+        print(f"{index + 1}/{len(held)} {name} {sharp.shape[1]}x{sharp.shape[0]}")
+
+
+if __name__ == "__main__":
+    main()
