@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,13 @@ def isolated_home(
     home = tmp_path_factory.mktemp("cnaps-home")
     monkeypatch.setenv("CNAPS_DESKTOP_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cpu_without_amx() -> Iterator[None]:
+    """The CPU runs fp32 in every test, whatever this machine's CPU: `auto` would pick bf16 on
+    CPUs with AMX. Session-wide, so models loaded by module fixtures are fp32 too; tests of the
+    bf16 choice patch this back to True."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("cnaps_desktop.engine.device.cpu_has_fast_bfloat16", lambda: False)
+        yield

@@ -4,7 +4,7 @@
 
 Runs the step in three layouts: float32 with NCHW tensors (what training used before),
 float32 channels_last, and bfloat16 autocast with channels_last (what `cnaps-desktop train`
-picks on CPUs that compute bfloat16 in hardware). Prints seconds per step and microseconds per
+picks on CPUs with AMX). Prints seconds per step and microseconds per
 training pixel, the mean of --repeats steps after one warm-up step. Random data: the speed does
 not depend on it.
 """
@@ -67,12 +67,12 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
-    from cnaps_desktop.engine.training.precision import cpu_has_native_bfloat16
+    from cnaps_desktop.engine.device import cpu_has_fast_bfloat16
 
     torch.set_num_threads(args.threads)
     print(
         f"MSSNet {args.config}, batch {args.batch}, crop {args.crop}, {args.threads} threads, "
-        f"torch {torch.__version__}, hardware bfloat16: {cpu_has_native_bfloat16()}"
+        f"torch {torch.__version__}, AMX: {cpu_has_fast_bfloat16()}"
     )
     pixels = args.batch * args.crop * args.crop
     for name, channels_last, bfloat16 in LAYOUTS:

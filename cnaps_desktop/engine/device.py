@@ -1,8 +1,11 @@
 """Device and precision, chosen once from the hardware and the model's facts.
 
-``auto`` picks CUDA, then Apple MPS, then the CPU. Half precision is used only on a GPU and only
-when the model supports it (bf16 where the GPU has it, else fp16); the CPU always runs fp32, which
-is both the fastest and the exact choice there.
+``auto`` picks CUDA, then Apple MPS, then the CPU. Half precision is used on a GPU when the model
+supports it (bf16 where the GPU has it, else fp16). On the CPU, ``auto`` runs bf16 only where the
+CPU has AMX tiles (Intel Xeon 4th generation and later): there MSSNet runs about 4.7x faster than
+in fp32 and differs from fp32 by about 1 level of 255 (BENCHMARKS.md). Everywhere else the CPU runs
+fp32: AVX-512 BF16 alone measured barely faster, and without it bf16 is emulated and several times
+slower.
 """
 
 from __future__ import annotations
@@ -46,6 +49,11 @@ def choose_device(name: str = "auto") -> torch.device:
     return device
 
 
+def cpu_has_fast_bfloat16() -> bool:
+    """True when this CPU has AMX tiles, where bfloat16 convolutions beat float32 by far."""
+    return bool(torch.cpu._is_amx_tile_supported())
+
+
 def choose_dtype(
     device: torch.device, precision: str, supports_half: bool, supports_bfloat16: bool
 ) -> torch.dtype:
@@ -57,7 +65,8 @@ def choose_dtype(
         )
     if precision == "auto":
         if device.type == "cpu":
-            return torch.float32
+            fast = supports_bfloat16 and cpu_has_fast_bfloat16()
+            return torch.bfloat16 if fast else torch.float32
         if supports_bfloat16 and device.type == "cuda" and torch.cuda.is_bf16_supported():
             return torch.bfloat16
         return torch.float16 if supports_half else torch.float32
@@ -65,8 +74,12 @@ def choose_dtype(
         raise DeviceError("This model does not support fp16; choose fp32 or auto.")
     if precision == "bf16" and not supports_bfloat16:
         raise DeviceError("This model does not support bf16; choose fp32 or auto.")
-    if precision != "fp32" and device.type == "cpu":
-        raise DeviceError(f"{precision} runs on a GPU only; on the CPU use fp32 or auto.")
+    if precision == "fp16" and device.type == "cpu":
+        raise DeviceError("fp16 runs on a GPU only; on the CPU use fp32 or auto.")
+    if precision == "bf16" and device.type == "cpu" and not cpu_has_fast_bfloat16():
+        raise DeviceError(
+            "This CPU has no AMX unit, so bf16 would run slower than fp32; choose fp32 or auto."
+        )
     return _DTYPES[precision]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from cnaps_desktop.engine import device as devices
 from cnaps_desktop.engine.arch.mssnet import MSSNet
 from cnaps_desktop.engine.training import precision
 from cnaps_desktop.engine.training.losses import mssnet_loss
@@ -17,9 +18,9 @@ def test_fp32_means_no_autocast_anywhere() -> None:
 
 
 def test_auto_on_the_cpu_follows_hardware_bfloat16(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(precision, "cpu_has_native_bfloat16", lambda: True)
+    monkeypatch.setattr(devices, "cpu_has_fast_bfloat16", lambda: True)
     assert precision.autocast_dtype(CPU, "auto") == torch.bfloat16
-    monkeypatch.setattr(precision, "cpu_has_native_bfloat16", lambda: False)
+    monkeypatch.setattr(devices, "cpu_has_fast_bfloat16", lambda: False)
     assert precision.autocast_dtype(CPU, "auto") is None
     assert precision.autocast_dtype(CPU, "bf16") == torch.bfloat16  # asked for: emulated
 
