@@ -22,7 +22,12 @@ SAVE_FORMATS = {
     "WebP (*.webp)": "webp",
 }
 TILE_SIZES = {"Automatic": None, "256 px": 256, "512 px": 512, "1024 px": 1024}
-PRECISIONS = {"auto": "Automatic", "fp32": "fp32", "fp16": "fp16 (GPU)", "bf16": "bf16 (GPU)"}
+PRECISIONS = {
+    "auto": "Automatic",
+    "fp32": "fp32",
+    "fp16": "fp16 (GPU)",
+    "bf16": "bf16 (GPU, or CPU with AMX)",
+}
 
 
 def build_menus(
