@@ -88,7 +88,9 @@ def encode(pixels: np.ndarray, metadata: ImageMetadata, pil_format: str) -> byte
         options["icc_profile"] = metadata.icc_profile
     if metadata.dpi and pil_format != "WEBP":
         options["dpi"] = metadata.dpi
-    if pil_format in ("JPEG", "WEBP", "HEIF"):
+    if pil_format == "WEBP" and metadata.lossless:
+        options["lossless"] = True  # a lossless WebP stays lossless
+    elif pil_format in ("JPEG", "WEBP", "HEIF"):
         options["quality"] = 95
     if pil_format == "TIFF":
         options["compression"] = "tiff_deflate"

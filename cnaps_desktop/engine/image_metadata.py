@@ -33,6 +33,8 @@ class ImageMetadata:
     orientation: int = UPRIGHT
     """The EXIF orientation the file had (already applied to the pixels)."""
     source: Path | None = None
+    lossless: bool = False
+    """The file was compressed losslessly (a WebP in VP8L): a WebP output then is too."""
 
 
 def read_metadata(image: PILImage.Image, path: Path, bit_depth: int) -> ImageMetadata:
@@ -53,7 +55,31 @@ def read_metadata(image: PILImage.Image, path: Path, bit_depth: int) -> ImageMet
         dpi=(float(dpi[0]), float(dpi[1])) if dpi else None,
         orientation=orientation if 1 <= orientation <= 8 else UPRIGHT,
         source=path,
+        lossless=image.format == "WEBP" and is_lossless_webp(path),
     )
+
+
+def is_lossless_webp(path: Path) -> bool:
+    """True when the WebP's (first) image is VP8L, WebP's lossless coding, rather than VP8.
+
+    A WebP file is a RIFF container: "RIFF", size, "WEBP", then chunks of a four-letter name, a
+    little-endian size and the data (padded to even). Pillow does not say which coding it read.
+    """
+    try:
+        with path.open("rb") as file:
+            header = file.read(12)
+            if header[:4] != b"RIFF" or header[8:12] != b"WEBP":
+                return False
+            while chunk := file.read(8):
+                if len(chunk) < 8:
+                    return False
+                name, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+                if name in (b"VP8L", b"VP8 "):
+                    return name == b"VP8L"
+                file.seek(size + (size & 1), 1)
+    except OSError:
+        return False
+    return False
 
 
 def apply_orientation(pixels: np.ndarray, orientation: int) -> np.ndarray:

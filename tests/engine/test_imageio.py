@@ -19,7 +19,7 @@ from cnaps_desktop.engine.errors import (
     UnreadableImageError,
     UnsupportedImageError,
 )
-from cnaps_desktop.engine.image_metadata import ImageMetadata
+from cnaps_desktop.engine.image_metadata import ImageMetadata, is_lossless_webp
 from cnaps_desktop.engine.imageio import (
     IMAGE_SUFFIXES,
     Image,
@@ -79,10 +79,26 @@ def test_lossless_formats_round_trip_exactly(tmp_path, suffix) -> None:
     image = read_image(path)
     assert np.array_equal(image.pixels, pixels)
     written = _reopen(write_image(image, tmp_path / f"out{suffix}"))[0]
-    if suffix == ".webp":  # written lossy at quality 95
-        assert np.abs(written.astype(int) - pixels).mean() < 3
-    else:
-        assert np.array_equal(written, pixels)
+    assert np.array_equal(written, pixels)  # a lossless WebP is written losslessly too
+
+
+def test_a_lossy_webp_stays_lossy_and_a_lossless_one_lossless(tmp_path) -> None:
+    pixels = _smooth()
+    for lossless in (False, True):
+        path = tmp_path / f"in_{lossless}.webp"
+        PILImage.fromarray(pixels).save(path, lossless=lossless, quality=80)
+        image = read_image(path)
+        assert image.metadata.lossless is lossless
+        out = write_image(image, tmp_path / f"out_{lossless}.webp")
+        assert is_lossless_webp(out) is lossless
+    for alpha_path in (tmp_path / "alpha_lossy.webp", tmp_path / "alpha_lossless.webp"):
+        lossless = "lossless" in alpha_path.name  # extended files: VP8X, ALPH, then the image
+        rgba = np.dstack([pixels, np.full(pixels.shape[:2], 200, np.uint8)])
+        PILImage.fromarray(rgba).save(alpha_path, lossless=lossless, exif=_exif().tobytes())
+        assert is_lossless_webp(alpha_path) is lossless
+    broken = tmp_path / "short.webp"
+    broken.write_bytes(b"RIFF\x10\x00\x00\x00WEBPVP8")
+    assert is_lossless_webp(broken) is False
 
 
 @pytest.mark.parametrize("orientation", range(1, 9))
