@@ -1,8 +1,10 @@
 """The per-user model folder's manifest: which files were imported or downloaded, and from where.
 
 ``manifest.json`` in :func:`cnaps_desktop.paths.models_dir` holds one record per model name. It is
-rewritten whole through a temp file and a rename, so a crash never leaves it half written. A
-damaged manifest is read as empty (the files themselves stay; re-importing records them again).
+rewritten whole through a temp file and a rename, so a crash never leaves it half written, and
+under a lock file, so two programs adding models at once (the window and the command line, say)
+both keep their records. A damaged manifest is read as empty (the files themselves stay;
+re-importing records them again).
 """
 
 from __future__ import annotations
@@ -13,9 +15,13 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from filelock import FileLock
+
 from cnaps_desktop import paths
 
 MANIFEST_NAME = "manifest.json"
+LOCK_NAME = ".manifest.lock"
+LOCK_TIMEOUT_S = 30
 _FORMAT_VERSION = 1
 
 
@@ -60,8 +66,9 @@ def find_record(name: str) -> ManifestRecord | None:
 
 def save_record(record: ManifestRecord) -> None:
     """Add ``record``, replacing any record of the same name."""
-    kept = [r for r in read_manifest() if r.name.lower() != record.name.lower()]
-    _write([*kept, record])
+    with FileLock(paths.models_dir() / LOCK_NAME, timeout=LOCK_TIMEOUT_S):
+        kept = [r for r in read_manifest() if r.name.lower() != record.name.lower()]
+        _write([*kept, record])
 
 
 def _write(records: list[ManifestRecord]) -> None:

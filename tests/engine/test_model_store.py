@@ -206,3 +206,31 @@ def test_a_damaged_manifest_does_not_hide_the_catalog_and_is_rewritten(tmp_path:
     _save_tiny(source)
     import_model(source)
     assert [r["name"] for r in json.loads(manifest.read_text())["models"]] == ["tiny"]
+
+
+def test_two_programs_adding_models_at_once_keep_every_record(isolated_home: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    start = isolated_home / "start"
+    script = (
+        "import pathlib, sys, time\n"
+        "from cnaps_desktop.engine.model_manifest import ManifestRecord, save_record\n"
+        "while not pathlib.Path(sys.argv[2]).exists():\n"  # both start writing together
+        "    time.sleep(0.001)\n"
+        "for i in range(60):\n"
+        "    save_record(ManifestRecord(f'{sys.argv[1]}-{i}', 'f.pt', '0', 'MSSNet', 'S',\n"
+        "                               'deblur', 1, 'test', '2026-11-23T00:00:00Z'))\n"
+    )
+    environment = {**os.environ, "CNAPS_DESKTOP_HOME": str(isolated_home)}
+    writers = [
+        subprocess.Popen([sys.executable, "-c", script, name, str(start)], env=environment)
+        for name in ("window", "cli")
+    ]
+    time.sleep(1.0)  # both programs are up and waiting
+    start.touch()
+    assert all(writer.wait(timeout=120) == 0 for writer in writers)
+    names = {record.name for record in read_manifest()}
+    assert names == {f"{who}-{i}" for who in ("window", "cli") for i in range(60)}
