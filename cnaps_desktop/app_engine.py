@@ -193,7 +193,8 @@ def restore_video(
     from cnaps_desktop.engine.video import VideoOptions
     from cnaps_desktop.engine.video import restore_video as restore
 
-    options = VideoOptions(restore=restore_options(settings))
+    start, end = settings.frame_range(path) or (None, None)
+    options = VideoOptions(restore=restore_options(settings), start_frame=start, end_frame=end)
     return restore(loaded, path, output, options, token, progress)
 
 

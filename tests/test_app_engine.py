@@ -78,3 +78,19 @@ def test_the_picker_lists_catalog_entries_and_an_imported_file(tiny_checkpoint: 
     after = {c.name: c.installed for c in app_engine.list_models()}
     assert len(after) == len(before) + 1
     assert any(installed_now for name, installed_now in after.items() if "tiny" in name.lower())
+
+
+def test_a_video_part_chosen_in_the_window_is_the_part_restored(
+    tiny_checkpoint: Path, tmp_path: Path
+) -> None:
+    from cnaps_desktop.engine.video import probe_video
+    from tests.engine.video_clips import make_clip
+
+    clip = make_clip(tmp_path / "clip.mp4", frames=12)
+    settings = RunSettings(
+        checkpoint=str(tiny_checkpoint), device="cpu", video_ranges=((clip, 3, 8),)
+    )
+    loaded = app_engine.load_model(settings)
+    output = app_engine.video_output_path_for(clip, settings)
+    app_engine.restore_video(loaded, clip, output, settings, CancelToken(), lambda p: None)
+    assert probe_video(output).frames == 5

@@ -207,7 +207,9 @@ class MainWindow(QMainWindow):
         self.session.failed.connect(lambda title, error: show_error(self, title, error))
         self.session.video_opened.connect(
             lambda info: self.video_bar.show_video(
-                info, self.session.on_screen.frame if self.session.on_screen else 0
+                info,
+                self.session.on_screen.frame if self.session.on_screen else 0,
+                self.session.on_screen.path if self.session.on_screen else None,
             )
         )
 
@@ -280,6 +282,7 @@ class MainWindow(QMainWindow):
             tile=self.store.tile,
             output_dir=self.store.output_dir,
             output_format=self.store.output_format,
+            video_ranges=self.video_bar.ranges(),
         )
 
     def _checkpoint_chosen(self, name: str) -> None:

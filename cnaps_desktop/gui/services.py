@@ -31,6 +31,12 @@ class RunSettings:
     tile: int | None = None
     output_dir: Path | None = None
     output_format: str | None = None
+    video_ranges: tuple[tuple[Path, int, int], ...] = ()
+    """(video, first frame, frame to stop before) for videos restored in part."""
+
+    def frame_range(self, video: Path) -> tuple[int, int] | None:
+        """The part of ``video`` to restore, or None for all of it."""
+        return next(((s, e) for path, s, e in self.video_ranges if path == video), None)
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ class EngineDouble:
     installed: set[str] = field(default_factory=lambda: {"Tiny-GoPro"})
     loads: list[RunSettings] = field(default_factory=list)
     saved: list[Path] = field(default_factory=list)
+    videos: list[tuple[Path, RunSettings]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.gate.set()  # open unless a test closes it
@@ -140,9 +141,10 @@ class EngineDouble:
                 frames=10, frame_rate=25.0, codec="h264", audio=(SimpleNamespace(codec="aac"),)
             ),
             read_frame=lambda path, index: np.full((48, 64, 3), index * 20, np.uint8),
-            restore_video=lambda loaded, path, out, settings, token, progress: SimpleNamespace(
-                output_path=out, seconds=0.1
-            ),
+            restore_video=lambda loaded, path, out, settings, token, progress: (
+                self.videos.append((path, settings)),
+                SimpleNamespace(output_path=out, seconds=0.1),
+            )[1],
             video_output_path_for=output_path_for,
             warm_up=lambda: None,
             devices=lambda: [("auto", "Automatic"), ("cpu", "CPU")],

@@ -252,6 +252,39 @@ def test_a_video_shows_the_scrubber_and_previews_the_chosen_frame(
     assert "1 audio stream(s) (aac), kept" in window.explain.toPlainText()
 
 
+def test_a_part_of_a_video_can_be_chosen_and_is_what_gets_restored(
+    qtbot: Any, window: Any, engine: EngineDouble, tmp_path: Path
+) -> None:
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"video")
+    drop(window, [clip])
+    wait_idle(qtbot, window)
+    bar = window.video_bar
+    assert "whole video (10 frames)" in bar.range_label.text()
+    assert not bar.whole_button.isVisible()
+    bar.slider.setValue(3)
+    bar.start_at_current()
+    bar.slider.setValue(7)
+    bar.end_at_current()
+    assert bar.frame_range() == (3, 8)
+    assert "frames 4 to 8 of 10" in bar.range_label.text() and bar.whole_button.isVisible()
+    bar.slider.setValue(1)
+    bar.end_at_current()  # an end before the start: the part starts at the beginning again
+    assert bar.frame_range() == (0, 2)
+    bar.slider.setValue(5)
+    bar.start_at_current()  # a start after the end: the part runs to the end again
+    assert bar.frame_range() == (5, 10)
+    bar.button.click()
+    wait_idle(qtbot, window)
+    path, settings = engine.videos[-1]
+    assert path == clip and settings.frame_range(clip) == (5, 10)
+    bar.whole_button.click()
+    assert bar.frame_range() == (0, 10) and window.run_settings().video_ranges == ()
+    bar.button.click()
+    wait_idle(qtbot, window)
+    assert engine.videos[-1][1].frame_range(clip) is None
+
+
 def test_the_visible_area_is_restored_first_then_the_whole_picture(
     qtbot: Any, window: Any, engine: EngineDouble, photos: list[Path]
 ) -> None:
