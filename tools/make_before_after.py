@@ -39,7 +39,7 @@ def main() -> None:
     from cnaps_desktop import load_model, read_image
     from cnaps_desktop.engine.restore import restore_region
 
-    model = load_model(args.checkpoint, device="cpu")
+    model = load_model(args.checkpoint, device="cpu", precision="fp32")
     height = 2 * args.side + GAP
     width = len(CROPS) * args.side + (len(CROPS) - 1) * GAP
     strip = np.full((height, width, 3), 255, np.uint8)
