@@ -19,7 +19,7 @@ from cnaps_desktop.engine.errors import (
     ModelNotFoundError,
     UnsafeCheckpointError,
 )
-from cnaps_desktop.engine.model_manifest import MANIFEST_NAME, read_manifest
+from cnaps_desktop.engine.model_manifest import LOCK_NAME, MANIFEST_NAME, read_manifest
 from cnaps_desktop.engine.model_store import import_model, list_models
 from cnaps_desktop.engine.registry import architecture_registry
 from tests.engine.test_download import TINY, TINY_S, write_catalog
@@ -36,7 +36,8 @@ def _save_tiny(path: Path, variant: tuple[int, int, int] = TINY, seed: int = 0) 
 
 
 def _model_folder_files() -> list[str]:
-    return sorted(p.name for p in paths.models_dir().iterdir())
+    """Everything in the model folder but the manifest's lock file (which stays, empty)."""
+    return sorted(p.name for p in paths.models_dir().iterdir() if p.name != LOCK_NAME)
 
 
 def test_a_fresh_home_lists_every_catalog_entry_as_missing_but_the_bundled_one() -> None:
