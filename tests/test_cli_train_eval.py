@@ -153,3 +153,26 @@ def test_restore_without_checkpoint_uses_the_shipped_default(
     assert "Deblur-MSSNet-CNAPS" in capsys.readouterr().out
     restored = cv2.imread(str(tmp_path / "out" / "photo_restored.png"))
     assert restored is not None and restored.shape == (40, 56, 3)
+
+
+def test_train_command_takes_the_synthesis_options_and_refuses_bad_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(2):
+        cv2.imwrite(str(photos / f"{i}.png"), (rng.random((64, 64, 3)) * 255).astype(np.uint8))
+    base = ["train", "--data", f"photos:{photos}", "--output", str(tmp_path / "run")]
+    assert main([*base, "--travel", "60,5"]) == 2
+    assert main([*base, "--noise-share", "1.5"]) == 2
+    assert main([*base, "--heldout", str(tmp_path)]) == 2
+    out = capsys.readouterr().out
+    assert "--travel 60,5" in out and "--noise-share 1.5" in out and "not a pairs folder" in out
+    args = [*base, "--config", "4,3,5", "--batch", "1", "--crop", "32", "--steps", "1"]
+    args += ["--warmup", "1", "--threads", "1", "--travel", "5,60", "--noise-share", "0.3"]
+    args += ["--jpeg-share", "0.3", "--defocus-share", "0", "--validate-every", "0"]
+    assert main(args) == 0
+    synthesis = read_checkpoint_object(tmp_path / "run" / "last.pt")["training"]["synthesis"]
+    assert synthesis["travel_px"] == [5.0, 60.0] and synthesis["noise_share"] == 0.3
+    assert synthesis["jpeg_share"] == 0.3 and synthesis["defocus_share"] == 0.0

@@ -1,12 +1,17 @@
 """Write the synthetic validation pairs of weights/README.md: the held-out photos, blurred once.
 
-    python tools/make_heldout_pairs.py ../shared/data/train_sharp OUT_DIR
+    python tools/make_heldout_pairs.py ../shared/data/train_sharp OUT_DIR [--blur-only]
 
 Takes the folder's held-out tenth by the training hold-out rule (sorted by name, indices 0, 10,
 20, ...), blurs each whole photo with the training synthesis (cnaps_desktop.engine.training.
-synthesis, default options) drawn from the seed [2026, i] for the i-th held-out photo, and writes
+synthesis) drawn from the seed [2026, i] for the i-th held-out photo, and writes
 OUT_DIR/blur/NAME.png and OUT_DIR/sharp/NAME.png (lossless), ready for
 `cnaps-desktop eval --pairs OUT_DIR`. The same inputs give the same pairs on every machine.
+
+The yardstick is frozen: the synthesis settings are written out below (FROZEN_SYNTHESIS, the
+training defaults of December 2026), so changing the training defaults never moves it.
+--blur-only draws the same blur from the same seed but adds no defocus, noise or JPEG: what the
+model gains there is deblurring alone.
 """
 
 from __future__ import annotations
@@ -21,10 +26,35 @@ SEED = 2026
 HOLDOUT_EVERY = 10
 
 
+def frozen_synthesis(blur_only: bool):  # -> SynthesisOptions (imported late: numpy, cv2)
+    from cnaps_desktop.engine.training.synthesis import SynthesisOptions
+
+    mixed = SynthesisOptions(
+        travel_px=(3.0, 40.0),
+        subframes=(7, 15),
+        max_gap_px=2.5,
+        kernel_share=0.3,
+        highlight_share=0.5,
+        defocus_share=0.15,
+        defocus_radius_px=(0.5, 2.0),
+        noise_share=0.7,
+        jpeg_share=0.6,
+        jpeg_quality=(55, 95),
+    )
+    if not blur_only:
+        return mixed
+    from dataclasses import replace
+
+    return replace(mixed, defocus_share=0.0, noise_share=0.0, jpeg_share=0.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("photos", type=Path, help="folder of sharp photos (e.g. train_sharp)")
     parser.add_argument("output", type=Path, help="folder to write blur/ and sharp/ into")
+    parser.add_argument(
+        "--blur-only", action="store_true", help="the same blur, without defocus, noise or JPEG"
+    )
     args = parser.parse_args()
 
     import cv2
@@ -38,7 +68,8 @@ def main() -> None:
         (args.output / kind).mkdir(parents=True, exist_ok=True)
     for index, path in enumerate(held):
         sharp = read_rgb(path).astype(np.float32) / 255.0
-        blurred = synthesize_blur(sharp, np.random.default_rng([SEED, index]))
+        rng = np.random.default_rng([SEED, index])
+        blurred = synthesize_blur(sharp, rng, frozen_synthesis(args.blur_only))
         name = path.stem + ".png"
         for kind, pixels in (("blur", blurred), ("sharp", sharp)):
             eight_bit = np.clip(np.rint(pixels * 255.0), 0, 255).astype(np.uint8)

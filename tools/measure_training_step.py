@@ -31,13 +31,15 @@ def seconds_per_step(
 ) -> float:
     import torch
 
-    from cnaps_desktop.engine.arch.mssnet import MSSNet
-    from cnaps_desktop.engine.training.loop import parse_config
     from cnaps_desktop.engine.training.losses import mssnet_loss
+    from cnaps_desktop.engine.training.networks import (
+        build_network,
+        parse_config,
+        training_outputs,
+    )
 
     torch.manual_seed(0)
-    size = parse_config(config)
-    model = MSSNet(size.wf, size.scale, size.vscale)
+    model = build_network(parse_config(config))
     memory_format = torch.channels_last if channels_last else torch.contiguous_format
     model = model.to(memory_format=memory_format)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
@@ -47,7 +49,7 @@ def seconds_per_step(
     for index in range(repeats + 1):  # the first step warms up oneDNN and is not counted
         start = time.perf_counter()
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bfloat16):
-            outputs = model.forward_train(blurred)
+            outputs = training_outputs(model, blurred)
         loss = mssnet_loss(outputs, sharp)
         optimizer.zero_grad()
         loss.backward()
@@ -59,7 +61,9 @@ def seconds_per_step(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", default="16,16,16", help="S, base, L or WF,SCALE,VSCALE")
+    parser.add_argument(
+        "--config", default="16,16,16", help="S, base, L, WF,SCALE,VSCALE or nafnet[:WIDTH]"
+    )
     parser.add_argument("--batch", type=int, default=4)
     parser.add_argument("--crop", type=int, default=128)
     parser.add_argument("--threads", type=int, default=2)
@@ -71,7 +75,7 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     print(
-        f"MSSNet {args.config}, batch {args.batch}, crop {args.crop}, {args.threads} threads, "
+        f"{args.config}, batch {args.batch}, crop {args.crop}, {args.threads} threads, "
         f"torch {torch.__version__}, AMX: {cpu_has_fast_bfloat16()}"
     )
     pixels = args.batch * args.crop * args.crop

@@ -338,3 +338,27 @@ class BatchStream:
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
+
+
+def centre_crop_pairs(folder: Path, crop: int) -> list[ValidationPair]:
+    """The centre ``crop`` x ``crop`` (or the largest multiple of 16 that fits) of every pair in a
+    pairs folder: the frozen held-out sets the training log scores against."""
+    result = []
+    for blur_path, sharp_path in list_pairs(folder):
+        blur, sharp = read_rgb(blur_path), read_rgb(sharp_path)
+        if blur.shape != sharp.shape:
+            raise DataSourceError(
+                f"{blur_path.name}: blur and sharp differ in size; expected the same size."
+            )
+        height, width = blur.shape[:2]
+        side = min(crop, height, width) // 16 * 16
+        top, left = (height - side) // 2, (width - side) // 2
+        window = (slice(top, top + side), slice(left, left + side))
+        result.append(
+            ValidationPair(
+                blur_path.stem,
+                blur[window].astype(np.float32) / 255.0,
+                sharp[window].astype(np.float32) / 255.0,
+            )
+        )
+    return result

@@ -18,7 +18,7 @@ from cnaps_desktop.engine.models import LoadedModel
 from cnaps_desktop.engine.options import RestoreOptions
 from cnaps_desktop.engine.restore import restore_array
 from cnaps_desktop.engine.training.data import list_pairs, read_rgb
-from cnaps_desktop.engine.training.metrics import psnr, ssim
+from cnaps_desktop.engine.training.metrics import psnr, psnr_gain, ssim
 
 
 class PairSizeError(ImageError):
@@ -73,13 +73,6 @@ class EvalReport:
     @property
     def worst_gain_db(self) -> float:
         return min((p.gain_db for p in self.pairs), default=math.nan)
-
-
-def psnr_gain(after: float, before: float) -> float:
-    """``after - before`` in dB, with inf - inf (identical before and after) taken as 0 dB."""
-    if math.isinf(after) and math.isinf(before) and (after > 0) == (before > 0):
-        return 0.0
-    return after - before
 
 
 def evaluate_pair(

@@ -1,5 +1,10 @@
 """The training loop: MSSNet, its published loss, Adam with warm-up and cosine decay.
 
+A fresh network starts as the identity (zeroed output convolutions, networks.py), the seed is set
+before it is built (so two runs with one seed are the same run), and every validation appends to
+``training_log.csv`` beside ``last.pt``: step, CPU-hours and the held-out gains, so the learning
+curve outlives the machine.
+
 Checkpoints use the released format (``model_state_dict``, ``optimizer_state_dict``, ``epoch``,
 ``all_step``) so every loader reads them, plus a ``training`` dict of plain values (the options and
 the last validation figures) that lets a run resume with the same step count and schedule.
@@ -7,7 +12,9 @@ the last validation figures) that lets a run resume with the same step count and
 
 from __future__ import annotations
 
+import csv
 import math
+import os
 import random
 import time
 from collections.abc import Callable
@@ -17,44 +24,57 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from cnaps_desktop.engine.arch.mssnet import MSSNet, MSSNetConfig, config_from_state_dict
+from cnaps_desktop.engine.arch.mssnet import MSSNetConfig, config_from_state_dict
 from cnaps_desktop.engine.cancel import CancelToken
 from cnaps_desktop.engine.checkpoint import read_checkpoint_object, unwrap_state_dict
 from cnaps_desktop.engine.errors import CheckpointError, ModelMismatchError
 from cnaps_desktop.engine.training.data import (
     BatchStream,
     SourceSpec,
+    ValidationPair,
     build_sources,
+    centre_crop_pairs,
     validation_pairs,
 )
 from cnaps_desktop.engine.training.losses import mssnet_loss
+from cnaps_desktop.engine.training.networks import (
+    NAMED_CONFIGS,
+    NetworkConfig,
+    build_network,
+    config_from_plain,
+    config_to_plain,
+    parse_config,
+    training_outputs,
+    zero_init_tails,
+)
 from cnaps_desktop.engine.training.precision import autocast_dtype
 from cnaps_desktop.engine.training.synthesis import SynthesisOptions
 from cnaps_desktop.engine.training.validation import ValidationResult, validate
 
-NAMED_CONFIGS = {
-    "S": MSSNetConfig(20, 40, 40),
-    "base": MSSNetConfig(54, 42, 42),
-    "L": MSSNetConfig(80, 50, 50),
-}
+__all__ = ["NAMED_CONFIGS", "TrainOptions", "TrainResult", "parse_config", "train"]
+
 MIN_LR = 1e-6
-
-
-def parse_config(text: str) -> MSSNetConfig:
-    """``S``, ``base``, ``L`` or ``WF,SCALE,VSCALE`` (three positive integers)."""
-    if text in NAMED_CONFIGS:
-        return NAMED_CONFIGS[text]
-    parts = text.split(",")
-    if len(parts) == 3 and all(p.strip().isdigit() and int(p) > 0 for p in parts):
-        return MSSNetConfig(*(int(p) for p in parts))
-    raise ValueError(f"'{text}' is not a model size; expected S, base, L or WF,SCALE,VSCALE.")
+LOG_NAME = "training_log.csv"
+LOG_COLUMNS = (
+    "step",
+    "cpu_hours",
+    "wall_hours",
+    "loss",
+    "lr",
+    "set",
+    "count",
+    "psnr_input",
+    "psnr_output",
+    "gain_db",
+    "worst_gain_db",
+)
 
 
 @dataclass(frozen=True)
 class TrainOptions:
     data: tuple[SourceSpec, ...]
     output_dir: Path
-    config: MSSNetConfig | None = None  # None: the --init/resumed file's size, else MSSNet-S
+    config: NetworkConfig | None = None  # None: the --init/resumed file's size, else MSSNet-S
     steps: int = 100_000  # the whole schedule; a run may stop earlier (minutes) and resume
     batch: int = 8
     crop: int = 256
@@ -63,13 +83,18 @@ class TrainOptions:
     seed: int = 1234
     device: str = "auto"
     minutes: float | None = None  # stop cleanly after this long, saving a checkpoint
+    cpu_minutes: float | None = None  # stop after this much CPU time (fair on a loaded machine)
     init: Path | None = None  # start from these weights (fine-tuning) instead of at random
     resume: bool = True  # continue from output_dir/last.pt when it exists
     holdout_every: int = 10
     validate_every: int = 1000
     save_every_minutes: float = 10.0
     validation_crop: int = 256
-    threads: int | None = None
+    threads: int | None = None  # None: 1 when the machine is busy, else torch's default
+    clip_grad: float = 0.0  # clip the gradient norm to this (0: no clipping)
+    zero_tails: bool = True  # a fresh network starts as the identity
+    heldout: tuple[Path, ...] = ()  # pairs folders scored (centre crops) at each validation
+    heldout_crop: int = 512
     precision: str = "auto"  # see precision.py: auto, fp32 or bf16
     synthesis: SynthesisOptions = field(default_factory=SynthesisOptions)
 
@@ -147,17 +172,44 @@ def load_weights(model: torch.nn.Module, path: Path) -> None:
         ) from error
 
 
-def _resolve_config(options: TrainOptions, resume_from: Path | None) -> MSSNetConfig:
+def _resolve_config(options: TrainOptions, resume_from: Path | None) -> NetworkConfig:
     """The model size asked for, else the size of the weights we start from, else MSSNet-S."""
     if options.config is not None:
         return options.config
     start = resume_from or options.init
     if start is None:
         return NAMED_CONFIGS["S"]
+    saved = read_checkpoint_object(start)
+    if isinstance(saved, dict) and isinstance(saved.get("training"), dict):
+        plain = saved["training"].get("network_config")
+        if isinstance(plain, dict):
+            return config_from_plain(plain)
     try:
-        return config_from_state_dict(unwrap_state_dict(read_checkpoint_object(start)))
+        return config_from_state_dict(unwrap_state_dict(saved))
     except KeyError as error:
         raise ModelMismatchError(f"{start.name} does not hold MSSNet weights.") from error
+
+
+def choose_threads(requested: int | None) -> tuple[int, str]:
+    """Torch's thread count and why. On a busy machine (load average of at least one core's
+    worth) one thread runs a step up to six times faster than two that wait on each other."""
+    if requested:
+        return requested, "as asked"
+    load = os.getloadavg()[0]
+    if load >= 1.0:
+        return 1, f"the machine is busy (load {load:.1f}); pass --threads to choose"
+    return torch.get_num_threads(), "the machine is quiet"
+
+
+def append_log(path: Path, rows: list[dict[str, object]]) -> None:
+    """Append rows to the CSV learning curve, writing the header to a new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.is_file()
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=LOG_COLUMNS)
+        if new:
+            writer.writeheader()
+        writer.writerows(rows)
 
 
 def _choose_device(name: str) -> torch.device:
@@ -172,8 +224,8 @@ def train(
     log: Callable[[str], None] = print,
 ) -> TrainResult:
     """Train (or resume, or fine-tune) and return where things stand; saves ``last.pt``."""
-    if options.threads:
-        torch.set_num_threads(options.threads)
+    threads, why = choose_threads(options.threads)
+    torch.set_num_threads(threads)
     import cv2
 
     cv2.setNumThreads(1)  # the synthesis thread must not compete with torch for the cores
@@ -182,9 +234,12 @@ def train(
     resuming = options.resume and last_path.is_file()
     options = replace(options, config=_resolve_config(options, last_path if resuming else None))
     config = options.config
-    model = MSSNet(config.wf, config.scale, config.vscale)
+    seed_everything(options.seed)  # before the network is built: its init is part of the run
+    model = build_network(config)
     optimizer = torch.optim.Adam(model.parameters(), lr=options.lr, betas=(0.9, 0.999), eps=1e-8)
     step = 0
+    cpu_seconds_before = 0.0
+    wall_seconds_before = 0.0
     if resuming:
         saved = read_checkpoint_object(last_path)
         if not isinstance(saved, dict) or "model_state_dict" not in saved:
@@ -192,10 +247,15 @@ def train(
         load_weights(model, last_path)
         optimizer.load_state_dict(saved["optimizer_state_dict"])
         step = int(saved["all_step"])
+        extra_saved = saved.get("training") or {}
+        cpu_seconds_before = float(extra_saved.get("cpu_seconds", 0.0))
+        wall_seconds_before = float(extra_saved.get("wall_seconds", 0.0))
         log(f"Resuming from {last_path} at step {step}.")
     elif options.init is not None:
         load_weights(model, options.init)
         log(f"Fine-tuning from {options.init}.")
+    elif options.zero_tails:
+        zero_init_tails(model)
     seed_everything(options.seed + step)
     # channels_last: about 1.5x faster convolutions on the CPU (BENCHMARKS.md), same numbers.
     model.to(device, memory_format=torch.channels_last)
@@ -208,6 +268,11 @@ def train(
         options.data, options.holdout_every, options.synthesis
     )
     validation_set = validation_pairs(held_sources, options.validation_crop, options.seed)
+    scored_sets: list[tuple[str, list[ValidationPair]]] = [
+        (folder.name, centre_crop_pairs(folder, options.heldout_crop)) for folder in options.heldout
+    ]
+    if validation_set:
+        scored_sets.append(("validation", validation_set))
     samples = sum(len(s) for s in train_sources)
     amp_dtype = autocast_dtype(device, options.precision)
     use_amp = amp_dtype is not None
@@ -215,23 +280,61 @@ def train(
     log(
         f"Training {config.describe()} on {device}: {samples} training items, "
         f"{len(validation_set)} validation crops; step {step} of {options.steps}; "
-        f"{'mixed ' + str(amp_dtype).removeprefix('torch.') if amp_dtype else 'float32'}."
+        f"{'mixed ' + str(amp_dtype).removeprefix('torch.') if amp_dtype else 'float32'}; "
+        f"{threads} thread(s) ({why})."
     )
 
     stream = BatchStream(train_sources, options.batch, options.crop, options.seed, step)
     start = time.monotonic()
+    cpu_start = time.process_time()
     last_save = start
     steps_this_run = 0
     last_loss = math.nan
     validation: ValidationResult | None = None
 
+    def cpu_seconds() -> float:
+        return cpu_seconds_before + time.process_time() - cpu_start
+
+    def wall_seconds() -> float:
+        return wall_seconds_before + time.monotonic() - start
+
     def extra() -> dict:
-        plain = _plain(asdict(replace(options, data=())))
+        plain = _plain(asdict(replace(options, data=(), config=None)))
         plain["data"] = [f"{s.kind}:{s.folder}" for s in options.data]
-        plain["config"] = [config.wf, config.scale, config.vscale]
+        plain["network_config"] = config_to_plain(config)
+        if isinstance(config, MSSNetConfig):
+            plain["config"] = [config.wf, config.scale, config.vscale]
+        plain["cpu_seconds"] = cpu_seconds()
+        plain["wall_seconds"] = wall_seconds()
         if validation is not None:
             plain["validation"] = asdict(validation)
         return plain
+
+    def run_validation() -> ValidationResult | None:
+        """Score every set, log them, append them to the CSV curve; the last set is returned."""
+        rows, result = [], None
+        for name, pairs in scored_sets:
+            result = validate(model, pairs, device, amp_dtype, name)
+            log(result.summary(step))
+            rows.append(
+                {
+                    "step": step,
+                    "cpu_hours": f"{cpu_seconds() / 3600:.4f}",
+                    "wall_hours": f"{wall_seconds() / 3600:.4f}",
+                    "loss": f"{last_loss:.5f}",
+                    "lr": f"{learning_rate(step, options):.3e}",
+                    "set": name,
+                    "count": result.count,
+                    "psnr_input": f"{result.psnr_input:.4f}",
+                    "psnr_output": f"{result.psnr_output:.4f}",
+                    "gain_db": f"{result.gain_db:.4f}",
+                    "worst_gain_db": f"{result.worst_gain_db:.4f}",
+                }
+            )
+        if rows:
+            append_log(options.output_dir / LOG_NAME, rows)
+        model.train()
+        return result
 
     def checkpoint() -> None:
         epoch = step * options.batch // max(samples, 1)
@@ -247,16 +350,25 @@ def train(
             if options.minutes is not None and time.monotonic() - start > options.minutes * 60:
                 log(f"Time is up ({options.minutes:g} min).")
                 break
+            if (
+                options.cpu_minutes is not None
+                and time.process_time() - cpu_start > options.cpu_minutes * 60
+            ):
+                log(f"CPU time is up ({options.cpu_minutes:g} CPU-minutes).")
+                break
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate(step, options)
             blurred = torch.from_numpy(blurred_np).to(device, non_blocking=True)
             blurred = blurred.contiguous(memory_format=torch.channels_last)
             sharp = torch.from_numpy(sharp_np).to(device, non_blocking=True)
             with torch.autocast(device.type, dtype=amp_dtype or torch.float32, enabled=use_amp):
-                outputs = model.forward_train(blurred)
+                outputs = training_outputs(model, blurred)
             loss = mssnet_loss(outputs, sharp)
             optimizer.zero_grad(set_to_none=True)
             scaler.scale(loss).backward()
+            if options.clip_grad > 0:
+                scaler.unscale_(optimizer)
+                torch.nn.utils.clip_grad_norm_(model.parameters(), options.clip_grad)
             scaler.step(optimizer)
             scaler.update()
             step += 1
@@ -268,18 +380,19 @@ def train(
                     f"step {step}/{options.steps} loss {last_loss:.4f} lr "
                     f"{learning_rate(step, options):.2e} {rate:.2f} s/step"
                 )
-            if validation_set and options.validate_every and step % options.validate_every == 0:
-                validation = validate(model, validation_set, device)
-                log(validation.summary(step))
-                model.train()
+            if scored_sets and options.validate_every and step % options.validate_every == 0:
+                validation = run_validation()
             if time.monotonic() - last_save > options.save_every_minutes * 60:
                 checkpoint()
                 last_save = time.monotonic()
     finally:
         stream.close()
-    if validation_set and steps_this_run and (validation is None or step % options.validate_every):
-        validation = validate(model, validation_set, device)
-        log(validation.summary(step))
+    if (
+        scored_sets
+        and steps_this_run
+        and (validation is None or not options.validate_every or step % options.validate_every)
+    ):
+        validation = run_validation()
     checkpoint()
     log(f"Saved {last_path} at step {step}.")
     return TrainResult(

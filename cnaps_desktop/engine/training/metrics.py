@@ -24,6 +24,13 @@ def psnr(image: np.ndarray, reference: np.ndarray) -> float:
     return math.inf if mse == 0 else 10.0 * math.log10(1.0 / mse)
 
 
+def psnr_gain(after: float, before: float) -> float:
+    """``after - before`` in dB, with inf - inf (identical before and after) taken as 0 dB."""
+    if math.isinf(after) and math.isinf(before) and (after > 0) == (before > 0):
+        return 0.0
+    return after - before
+
+
 def ssim(image: np.ndarray, reference: np.ndarray) -> float:
     """Structural similarity (1.0 for identical images)."""
     _check(image, reference)

@@ -1,4 +1,9 @@
-"""Validation during training: PSNR/SSIM of the held-out crops before and after the model."""
+"""Validation during training: PSNR/SSIM of held-out crops before and after the model.
+
+It runs the model as training does (channels_last, the run's autocast precision), which is about
+four times faster on an AMX CPU than float32; the final figures of an export come from
+`cnaps-desktop eval --precision fp32` on whole photos.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import numpy as np
 import torch
 
 from cnaps_desktop.engine.training.data import ValidationPair
-from cnaps_desktop.engine.training.metrics import psnr, ssim
+from cnaps_desktop.engine.training.metrics import psnr, psnr_gain, ssim
 
 
 @dataclass(frozen=True)
@@ -20,31 +25,40 @@ class ValidationResult:
     psnr_output: float
     ssim_input: float
     ssim_output: float
+    worst_gain_db: float = 0.0  # the pair that gained least (negative: made worse)
+    name: str = "validation"  # which set: "validation" (crops of the hold-out) or a folder name
 
     @property
     def gain_db(self) -> float:
-        return self.psnr_output - self.psnr_input
+        return psnr_gain(self.psnr_output, self.psnr_input)
 
     def summary(self, step: int) -> str:
         return (
-            f"validation at step {step} ({self.count} crops): PSNR {self.psnr_input:.2f} -> "
-            f"{self.psnr_output:.2f} dB ({self.gain_db:+.2f}), SSIM {self.ssim_input:.4f} -> "
-            f"{self.ssim_output:.4f}"
+            f"{self.name} at step {step} ({self.count} crops): PSNR {self.psnr_input:.2f} -> "
+            f"{self.psnr_output:.2f} dB ({self.gain_db:+.2f}, worst {self.worst_gain_db:+.2f}), "
+            f"SSIM {self.ssim_input:.4f} -> {self.ssim_output:.4f}"
         )
 
 
 @torch.no_grad()
 def validate(
-    model: torch.nn.Module, pairs: Sequence[ValidationPair], device: torch.device
+    model: torch.nn.Module,
+    pairs: Sequence[ValidationPair],
+    device: torch.device,
+    amp_dtype: torch.dtype | None = None,
+    name: str = "validation",
 ) -> ValidationResult:
     """Run the model on every pair (sizes are multiples of 16) with a progress bar."""
     from tqdm import tqdm
 
     model.eval()
     figures = []
-    for pair in tqdm(pairs, desc="validating", unit="crop", leave=False, file=sys.stderr):
+    for pair in tqdm(pairs, desc=f"validating {name}", unit="crop", leave=False, file=sys.stderr):
         x = torch.from_numpy(pair.blurred.transpose(2, 0, 1).copy())[None].to(device)
-        restored = model(x).clamp(0, 1)[0].float().cpu().numpy().transpose(1, 2, 0)
+        x = x.contiguous(memory_format=torch.channels_last)
+        with torch.autocast(device.type, dtype=amp_dtype or torch.float32, enabled=bool(amp_dtype)):
+            restored = model(x)
+        restored = restored.float().clamp(0, 1)[0].cpu().numpy().transpose(1, 2, 0)
         figures.append(
             (
                 psnr(pair.blurred, pair.sharp),
@@ -53,5 +67,7 @@ def validate(
                 ssim(restored, pair.sharp),
             )
         )
-    means = np.mean(np.array(figures, dtype=np.float64), axis=0)
-    return ValidationResult(len(pairs), *(float(m) for m in means))
+    table = np.array(figures, dtype=np.float64)
+    means = np.mean(table, axis=0)
+    worst = min(psnr_gain(after, before) for before, after, _, _ in figures)
+    return ValidationResult(len(pairs), *(float(m) for m in means), float(worst), name)
