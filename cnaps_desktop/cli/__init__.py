@@ -47,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"cnaps-desktop {__version__}")
+    # Handled by __main__ before this parser runs; listed here so --help shows it.
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (model, image files, video, window) and report; "
+        "--self-test --help for its options",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in _COMMAND_MODULES:
         try:

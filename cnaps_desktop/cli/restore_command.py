@@ -107,13 +107,13 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     if args.output_dir is not None:
-        try:
-            args.output_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            print(
-                f"error: the output folder {args.output_dir} cannot be created ({error.strerror}).",
-                file=sys.stderr,
-            )
+        from cnaps_desktop.engine.errors import OutputError
+        from cnaps_desktop.engine.image_encoding import check_output_folder
+
+        try:  # before the model loads or runs: a read-only folder fails at once
+            check_output_folder(args.output_dir)
+        except OutputError as error:
+            print(f"error: {error}", file=sys.stderr)
             return EXIT_USAGE
     inputs, missing = expand_inputs(args.inputs, args.suffix)
     if not inputs and not missing:
@@ -212,6 +212,8 @@ def restore_all(
         result.done.append(path)
         tiles = f", {facts.tiles} tiles" if facts.tiles > 1 else ""
         print(f"restored {path} -> {facts.output_path} ({facts.seconds:.1f} s{tiles})")
+        for note in facts.notes:
+            print(f"  note: {note}.")
     return result
 
 

@@ -188,6 +188,8 @@ def describe_video_facts(facts: VideoFacts) -> str:
     kept = "; ".join(note.describe() for note in facts.streams) or "no audio or subtitles"
     resumed = f" ({facts.resumed_frames} from the earlier run)" if facts.resumed_frames else ""
     padded = " (padded by one pixel to an even size)" if facts.padded else ""
+    if facts.full_chroma:
+        padded = " (odd size kept exactly with 4:4:4 chroma; some phones cannot play it)"
     rotation = f", rotation {facts.rotation} degrees kept" if facts.rotation else ""
     return (
         f"{facts.input_path.name} -> {facts.output_path}: {facts.frames} frames{resumed}, "

@@ -12,6 +12,7 @@ The result is a flat ``{key: tensor}`` state dict with wrappers unwrapped (``mod
 from __future__ import annotations
 
 import io
+import logging
 import pickle
 import pickletools
 import zipfile
@@ -27,6 +28,7 @@ from cnaps_desktop.engine.errors import (
     UnsafeCheckpointError,
 )
 
+logger = logging.getLogger(__name__)
 CHECKPOINT_SUFFIXES = (".pt", ".pth", ".ckpt", ".safetensors")
 _EXPECTED = "a PyTorch (.pt/.pth/.ckpt) or .safetensors checkpoint"
 
@@ -103,8 +105,9 @@ def _read_safetensors(path: Path) -> dict[str, torch.Tensor]:
     try:
         return load_file(str(path), device="cpu")
     except (SafetensorError, OSError, ValueError) as error:
+        _log_library_reason(path, error)
         raise CorruptCheckpointError(
-            f"{path.name} is not a readable .safetensors file ({error}); expected {_EXPECTED}."
+            f"{path.name} is not a readable .safetensors file; expected {_EXPECTED}."
         ) from error
 
 
@@ -121,14 +124,16 @@ def _read_pickle_checkpoint(path: Path) -> Any:
     except pickle.UnpicklingError as error:
         # The opcode scan found nothing unsafe, so torch refused something our scan cannot see
         # (a construct it does not allow). Either way nothing ran.
+        # torch's own text is pages long; it goes to the log and "Copy details" (the cause).
+        _log_library_reason(path, error)
         raise UnsafeCheckpointError(
-            f"{path.name} contains objects that are not plain weights and was refused; nothing "
-            f"from it was run ({error}). Expected {_EXPECTED}."
+            f"{path.name} holds objects that are not plain weights, so it was refused and nothing "
+            f"from it was run; expected {_EXPECTED}."
         ) from error
     except (RuntimeError, EOFError, OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        _log_library_reason(path, error)
         raise CorruptCheckpointError(
-            f"{path.name} is damaged or truncated and could not be read ({_first_line(error)}); "
-            f"expected {_EXPECTED}."
+            f"{path.name} is damaged or truncated and could not be read; expected {_EXPECTED}."
         ) from error
 
 
@@ -140,9 +145,9 @@ def _unsafe_globals(path: Path) -> set[str]:
     except UnsafeCheckpointError:
         raise  # a ValueError too, but already the right answer
     except (ValueError, EOFError, zipfile.BadZipFile, KeyError, IndexError) as error:
+        _log_library_reason(path, error)
         raise CorruptCheckpointError(
-            f"{path.name} is damaged, truncated or not a checkpoint ({_first_line(error)}); "
-            f"expected {_EXPECTED}."
+            f"{path.name} is damaged, truncated or not a checkpoint; expected {_EXPECTED}."
         ) from error
     return referenced - _allowed_globals()
 
@@ -248,6 +253,5 @@ def _describe_object(obj: Any) -> str:
     return f"a single {type(obj).__name__} value"
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return text[0][:200] if text else type(error).__name__
+def _log_library_reason(path: Path, error: BaseException) -> None:
+    logger.info("%s: %s: %s", path, type(error).__name__, error)

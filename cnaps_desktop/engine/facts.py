@@ -58,3 +58,6 @@ class RunFacts:
     seconds: float
     output_size: tuple[int, int]
     output_path: Path | None = None
+    notes: tuple[str, ...] = ()
+    """What reading or writing changed or could not keep, e.g. "WebP holds no CMYK, so it is
+    saved as RGB"; the summary and the side pane show every one."""

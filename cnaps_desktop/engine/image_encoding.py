@@ -10,12 +10,14 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
 from PIL import Image as PILImage
 
 from cnaps_desktop.engine.errors import OutputError
+from cnaps_desktop.engine.image_colour import SPACE_NAMES, from_rgb, keeps_space
 from cnaps_desktop.engine.image_metadata import ImageMetadata, add_png_metadata
 
 #: Output format names (as for ``--format``) -> Pillow format and file extension.
@@ -34,6 +36,7 @@ SUFFIX_TO_FORMAT = {".jpeg": "JPEG", ".jpg": "JPEG", ".png": "PNG", ".tif": "TIF
 SUFFIX_TO_FORMAT |= {".tiff": "TIFF", ".webp": "WEBP", ".bmp": "BMP"}
 SUFFIX_TO_FORMAT |= {".heic": "HEIF", ".heif": "HEIF"}
 _SIXTEEN_BIT_FORMATS = {"PNG", "TIFF"}
+_FORMAT_NAMES = {"WEBP": "WebP", "HEIF": "HEIC"}
 
 
 def pil_format_for(path: Path, format: str | None) -> str:
@@ -63,8 +66,34 @@ def check_heif_can_save(path: Path) -> None:
         )
 
 
+def output_notes(pixels: np.ndarray, metadata: ImageMetadata, pil_format: str) -> tuple[str, ...]:
+    """What writing ``pixels`` as ``pil_format`` cannot keep, in words for the summary."""
+    name = _FORMAT_NAMES.get(pil_format, pil_format)
+    notes = []
+    if not keeps_space(metadata.colour_space, pil_format):
+        space = SPACE_NAMES[metadata.colour_space or ""]
+        notes.append(f"{name} does not hold {space}, so it is saved as RGB")
+    alpha = pixels.ndim == 3 and pixels.shape[2] in (2, 4)
+    if alpha and pil_format in ("JPEG", "BMP"):
+        notes.append(f"{name} holds no transparency, so the alpha channel was left out")
+    deep = pixels.dtype != np.uint8 and not (pixels.dtype.kind == "f" and pixels.ndim == 2)
+    if deep and pil_format not in _SIXTEEN_BIT_FORMATS:
+        notes.append(f"{name} holds 8 bits per channel, so it is saved as 8-bit")
+    if pixels.dtype.kind == "f" and pixels.ndim == 3 and pil_format in _SIXTEEN_BIT_FORMATS:
+        notes.append("float colour is saved as 16-bit")
+    return tuple(notes)
+
+
 def encode(pixels: np.ndarray, metadata: ImageMetadata, pil_format: str) -> bytes:
     """The file's bytes, in memory (photos are small next to the model's working memory)."""
+    space = metadata.colour_space
+    if space and pixels.dtype == np.uint8 and keeps_space(space, pil_format):
+        picture = from_rgb(pixels, space, metadata.colour_profile)
+        profile = metadata.colour_profile
+        metadata = ImageMetadata(
+            format=metadata.format, exif=metadata.exif, icc_profile=profile, dpi=metadata.dpi
+        )
+        return _save(picture, metadata, pil_format)
     keep_16_bit = pil_format in _SIXTEEN_BIT_FORMATS
     pixels = _to_storable(pixels, keep_16_bit)
     colour_16_bit = pixels.dtype == np.uint16 and pixels.ndim == 3
@@ -80,7 +109,11 @@ def encode(pixels: np.ndarray, metadata: ImageMetadata, pil_format: str) -> byte
         pixels = np.repeat(pixels[:, :, None], 3, axis=2)  # HEIC is saved as colour
     if pil_format == "HEIF" and pixels.ndim == 3 and pixels.shape[2] == 2:
         pixels = np.concatenate([np.repeat(pixels[:, :, :1], 3, axis=2), pixels[:, :, 1:]], 2)
-    picture = PILImage.fromarray(np.ascontiguousarray(pixels))
+    return _save(PILImage.fromarray(np.ascontiguousarray(pixels)), metadata, pil_format)
+
+
+def _save(picture: PILImage.Image, metadata: ImageMetadata, pil_format: str) -> bytes:
+    """Pillow's encoder with the metadata the format holds; a refusal becomes OutputError."""
     options: dict[str, object] = {}
     if metadata.exif and pil_format != "BMP":
         options["exif"] = metadata.exif
@@ -95,7 +128,13 @@ def encode(pixels: np.ndarray, metadata: ImageMetadata, pil_format: str) -> byte
     if pil_format == "TIFF":
         options["compression"] = "tiff_deflate"
     buffer = io.BytesIO()
-    picture.save(buffer, format=pil_format, **options)
+    try:
+        picture.save(buffer, format=pil_format, **options)
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        name = _FORMAT_NAMES.get(pil_format, pil_format)
+        raise OutputError(
+            f"the {name} encoder refused these pixels or their metadata ({picture.mode})"
+        ) from error
     return buffer.getvalue()
 
 
@@ -158,7 +197,35 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
+        # mkstemp makes the file private (0600); a saved photo gets a normal file's mode.
+        Path(temporary).chmod(0o666 & ~current_umask())
         Path(temporary).replace(path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise OutputError(f"{path} cannot be written ({error.strerror or error}).") from error
+
+
+_umask_lock = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process's umask (reading it means setting it, so under a lock)."""
+    with _umask_lock:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def check_output_folder(folder: Path) -> None:
+    """Fail before any model work when ``folder`` cannot be made or written to."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=".cnaps-write-check.", dir=folder)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise OutputError(
+            f"The output folder {folder} cannot be written ({reason.lower()}); choose another "
+            "folder."
+        ) from error
+    os.close(handle)
+    Path(probe).unlink(missing_ok=True)

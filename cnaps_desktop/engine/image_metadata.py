@@ -16,6 +16,16 @@ from PIL import Image as PILImage
 
 EXIF_ORIENTATION = 0x0112
 UPRIGHT = 1
+# A TIFF's first IFD is also what Pillow hands back as its "EXIF": the tags that describe how
+# the pixels are stored (size, samples, photometric, strips, compression, ...) must not be copied
+# onto the output, whose pixels are stored differently. Writing a CIELab TIFF's photometric tag
+# onto RGB pixels, for example, made libtiff refuse the file or mislabel its colours.
+# TIFF 6.0 baseline and extension tags for the layout of the image data:
+TIFF_LAYOUT_TAGS = frozenset(
+    {254, 255, 256, 257, 258, 259, 262, 263, 266, 273, 277, 278, 279, 280, 281, 282, 283, 284}
+    | {290, 291, 296, 317, 320, 322, 323, 324, 325, 332, 338, 339, 340, 341, 347, 530, 531}
+    | {532, 34675}  # 34675: the ICC profile, which is carried on its own
+)
 
 
 @dataclass(frozen=True)
@@ -35,12 +45,23 @@ class ImageMetadata:
     source: Path | None = None
     lossless: bool = False
     """The file was compressed losslessly (a WebP in VP8L): a WebP output then is too."""
+    colour_space: str | None = None
+    """"CMYK" or "LAB" when the file's pixels were in that space and became RGB for the model;
+    the writer converts them back where the output format holds that space."""
+    colour_profile: bytes | None = None
+    """The ICC profile of a CMYK file, kept for the conversion back (``icc_profile`` is then
+    None: it does not describe the RGB pixels)."""
+    notes: tuple[str, ...] = ()
+    """What reading changed or could not keep, in our words (e.g. damaged EXIF left out)."""
 
 
 def read_metadata(image: PILImage.Image, path: Path, bit_depth: int) -> ImageMetadata:
     """The metadata of an opened Pillow image (before its pixels are decoded)."""
     exif_data = image.getexif()
     orientation = int(exif_data.get(EXIF_ORIENTATION, UPRIGHT) or UPRIGHT)
+    if image.format == "TIFF":
+        for tag in TIFF_LAYOUT_TAGS & set(exif_data):
+            del exif_data[tag]
     exif: bytes | None = None
     if len(exif_data):
         if EXIF_ORIENTATION in exif_data:

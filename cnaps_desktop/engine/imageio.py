@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image as PILImage
-from PIL import UnidentifiedImageError
+from PIL import ImageCms, UnidentifiedImageError
 
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
 from cnaps_desktop.engine.errors import (
@@ -29,15 +29,23 @@ from cnaps_desktop.engine.errors import (
     UnsupportedImageError,
 )
 from cnaps_desktop.engine.facts import RunFacts
+from cnaps_desktop.engine.image_colour import to_rgb
 from cnaps_desktop.engine.image_encoding import (
     FORMATS,
     SUFFIX_TO_FORMAT,
     check_heif_can_save,
+    check_output_folder,
     encode,
+    output_notes,
     pil_format_for,
     write_atomically,
 )
-from cnaps_desktop.engine.image_metadata import ImageMetadata, apply_orientation, read_metadata
+from cnaps_desktop.engine.image_metadata import (
+    EXIF_ORIENTATION,
+    ImageMetadata,
+    apply_orientation,
+    read_metadata,
+)
 from cnaps_desktop.engine.options import RestoreOptions
 
 if TYPE_CHECKING:
@@ -72,6 +80,34 @@ def read_image(path: str | Path) -> Image:
         reason = "is a folder" if path.is_dir() else "does not exist"
         raise UnreadableImageError(f"{path} {reason}; expected an image file.")
     register_heif()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        image = _read_opened(path)
+    notes = _notes_from_warnings(caught)
+    if notes:
+        image = Image(image.pixels, replace(image.metadata, notes=image.metadata.notes + notes))
+    return image
+
+
+def _notes_from_warnings(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
+    """Pillow's warnings about a file, in our words (they never reach the terminal raw)."""
+    notes: list[str] = []
+    for warning in caught:
+        text = str(warning.message).lower()
+        if "exif" in text or "tag" in text:
+            note = "its EXIF data is damaged; what could be read was kept"
+        elif "icc" in text or "profile" in text:
+            note = "its colour profile is damaged"
+        elif "truncated" in text or "corrupt" in text:
+            note = "the file may be damaged"
+        else:
+            continue  # e.g. deprecation notices: about Pillow, not about this file
+        if note not in notes:
+            notes.append(note)
+    return tuple(notes)
+
+
+def _read_opened(path: Path) -> Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -94,43 +130,121 @@ def read_image(path: str | Path) -> Image:
                 "JPEG, PNG, TIFF, WebP, BMP or HEIC."
             )
         try:
-            pixels, bit_depth = _decode(opened, path)
-            metadata = read_metadata(opened, path, bit_depth)
-            if opened.mode == "CMYK":  # the pixels became RGB; a CMYK profile no longer fits
+            decoded = _decode(opened, path)
+            metadata = read_metadata(opened, path, decoded.bit_depth)
+            metadata = replace(
+                metadata,
+                colour_space=decoded.colour_space,
+                colour_profile=decoded.colour_profile,
+                notes=decoded.notes,
+            )
+            if decoded.colour_space:  # the pixels are sRGB now; the file's profile is kept aside
                 metadata = replace(metadata, icc_profile=None)
-        except (OSError, SyntaxError, ValueError, EOFError) as error:
+        except (OSError, SyntaxError, ValueError, EOFError, ImageCms.PyCMSError) as error:
             raise CorruptImageError(
                 f"{path.name} is damaged or truncated; expected a complete {opened.format} file "
                 f"({_first_line(error)})."
             ) from error
-    return Image(apply_orientation(pixels, metadata.orientation), metadata)
+    if decoded.upright:
+        metadata = replace(metadata, orientation=1)
+    return Image(apply_orientation(decoded.pixels, metadata.orientation), metadata)
 
 
-def _decode(opened: PILImage.Image, path: Path) -> tuple[np.ndarray, int]:
-    """Pixels as an array and the file's bits per channel."""
+@dataclass(frozen=True)
+class _Decoded:
+    pixels: np.ndarray
+    bit_depth: int  # the file's bits per channel
+    colour_space: str | None = None  # "CMYK" or "LAB": converted to sRGB for the model
+    colour_profile: bytes | None = None
+    notes: tuple[str, ...] = ()
+    upright: bool = False  # the orientation is applied already
+
+
+def _decode(opened: PILImage.Image, path: Path) -> _Decoded:
+    """Pixels as an array, the file's bits per channel, and what became of its mode."""
     rawmode = _tile_rawmode(opened)
-    if opened.mode in ("RGB", "RGBA") and ";16" in rawmode:
-        return _decode_16_bit_colour(path), 16
-    opened.load()
     mode = opened.mode
+    transparent = "transparency" in opened.info
+    if _pillow_turns_raw_tiff(opened):
+        orientation = int(opened.tag_v2[EXIF_ORIENTATION])
+        stored = _stored_tiff(opened, path)
+        if isinstance(stored, np.ndarray):  # 16-bit colour: Pillow has no mode for it
+            return _Decoded(apply_orientation(stored, orientation), 16, upright=True)
+        decoded = _decode(stored, path)
+        pixels = apply_orientation(decoded.pixels, orientation)
+        return replace(decoded, pixels=pixels, upright=True)
+    if mode in ("RGB", "RGBA") and ";16" in rawmode:
+        return _Decoded(_decode_16_bit_colour(path), 16)
+    opened.load()
     if mode in ("I;16", "I;16B", "I;16L", "I;16N"):
-        return np.asarray(opened).astype(np.uint16), 16
+        return _Decoded(np.asarray(opened).astype(np.uint16), 16)
     if mode == "I":
-        return np.clip(np.asarray(opened), 0, 65535).astype(np.uint16), 16
+        values = np.asarray(opened)
+        note = "its 32-bit integer grey is saved as 16-bit"
+        if values.size and (values.min() < 0 or values.max() > 65535):
+            note += " (values beyond 0-65535 were clipped)"
+        return _Decoded(np.clip(values, 0, 65535).astype(np.uint16), 16, notes=(note,))
     if mode == "F":
-        return np.asarray(opened, dtype=np.float32), 32
+        return _Decoded(np.asarray(opened, dtype=np.float32), 32)
+    if mode in ("L", "RGB") and transparent:  # a tRNS colour: keep it as alpha
+        note = "its transparent colour is saved as an alpha channel"
+        return _Decoded(np.asarray(opened.convert(mode + "A")), 8, notes=(note,))
     if mode in ("L", "LA", "RGB", "RGBA"):
-        return np.asarray(opened), 8
+        return _Decoded(np.asarray(opened), 8)
     if mode == "1":
-        return np.asarray(opened.convert("L")), 8
-    has_alpha = mode in ("PA", "La") or "transparency" in opened.info or mode == "RGBa"
+        return _Decoded(
+            np.asarray(opened.convert("L")),
+            8,
+            notes=("1-bit black and white is saved as 8-bit grey",),
+        )
+    if mode in ("CMYK", "LAB"):
+        rgb, space, profile = to_rgb(opened)
+        return _Decoded(np.asarray(rgb), 8, space, profile)
+    has_alpha = mode in ("PA", "La") or transparent or mode == "RGBa"
     converted = opened.convert("RGBA" if has_alpha else "RGB")
-    return np.asarray(converted), 8
+    kind = "palette" if mode in ("P", "PA") else mode
+    note = f"its {kind} colours are saved as {'RGBA' if has_alpha else 'RGB'}"
+    return _Decoded(np.asarray(converted), 8, notes=(note,))
+
+
+# Pillow turns a TIFF upright on load by its orientation tag; for an uncompressed TIFF whose
+# orientation swaps width and height (5-8), Pillow 13 decodes scrambled pixels. tifffile reads
+# the stored pixels of those; they are decoded as usual and then turned here.
+
+
+def _pillow_turns_raw_tiff(opened: PILImage.Image) -> bool:
+    if opened.format != "TIFF" or not getattr(opened, "tile", None):
+        return False
+    tags = getattr(opened, "tag_v2", {})
+    return tags.get(EXIF_ORIENTATION) in (5, 6, 7, 8) and opened.tile[0].codec_name == "raw"
+
+
+def _stored_tiff(opened: PILImage.Image, path: Path) -> PILImage.Image | np.ndarray:
+    """The TIFF's pixels as stored (not turned), as a Pillow image of the same mode and info,
+    or an array for 16-bit colour."""
+    import tifffile
+
+    pixels = tifffile.imread(path, key=0)
+    if pixels.dtype == np.uint16 and pixels.ndim == 3:
+        return pixels
+    mode = opened.mode
+    if mode == "1":
+        stored = PILImage.fromarray(pixels.astype(np.uint8) * 255, "L").convert("1")
+    elif mode.startswith("I;16"):
+        stored = PILImage.fromarray(pixels.astype(np.uint16))
+    elif mode in ("I", "F"):
+        stored = PILImage.fromarray(pixels)
+    else:
+        stored = PILImage.fromarray(np.ascontiguousarray(pixels), mode)
+        if mode == "P" and opened.palette is not None:
+            stored.putpalette(opened.getpalette() or [])
+    stored.info = dict(opened.info)
+    return stored
 
 
 def _tile_rawmode(opened: PILImage.Image) -> str:
     """How the file stores its pixels, e.g. "RGB;16B" for a 16-bit colour PNG."""
-    if not opened.tile:
+    if not getattr(opened, "tile", None):
         return ""
     args = opened.tile[0].args
     return str(args[0] if isinstance(args, tuple) and args else args or "")
@@ -183,7 +297,11 @@ def write_image(image: Image, path: str | Path, format: str | None = None) -> Pa
     pil_format = pil_format_for(path, format)
     if pil_format == "HEIF":
         check_heif_can_save(path)
-    write_atomically(path, encode(image.pixels, image.metadata, pil_format))
+    try:
+        data = encode(image.pixels, image.metadata, pil_format)
+    except OutputError as error:
+        raise OutputError(f"{path.name} could not be saved: {error}.") from error
+    write_atomically(path, data)
     return path
 
 
@@ -231,7 +349,9 @@ def restore_file(
         raise OutputError(
             f"{input_path.name} would be overwritten; choose an output folder or a name suffix."
         )
+    check_output_folder(output_path.parent)  # before the model runs, not after
     image = read_image(input_path)
+    pil_format = pil_format_for(output_path, options.output_format)
     started = time.perf_counter()
     restored = restore_pixels(loaded, image.pixels, options, token, progress)
     seconds = time.perf_counter() - started
@@ -252,6 +372,7 @@ def restore_file(
         seconds=seconds,
         output_size=(out_width, out_height),
         output_path=output_path,
+        notes=image.metadata.notes + output_notes(restored.pixels, image.metadata, pil_format),
     )
 
 

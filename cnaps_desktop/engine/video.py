@@ -299,6 +299,7 @@ def _facts(
     with av.open(str(output)) as written:
         stream = written.streams.video[0]
         encoded = (stream.codec_context.width, stream.codec_context.height)
+        pixel_format = stream.codec_context.format.name if stream.codec_context.format else ""
     seconds = result.seconds
     return VideoFacts(
         input_path=info.path,
@@ -311,6 +312,7 @@ def _facts(
         input_size=info.size,
         output_size=encoded,
         padded=encoded != (first.width, first.height),
+        full_chroma=pixel_format.startswith("yuv444") and pixel_format != codec.pixel_format,
         input_codec=info.codec,
         output_codec=codec.name,
         rotation=info.rotation,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -19,7 +19,7 @@ import av
 from cnaps_desktop.engine.errors import VideoError
 from cnaps_desktop.engine.video_encode import mp4_timescale
 from cnaps_desktop.engine.video_options import StreamNote
-from cnaps_desktop.engine.video_probe import corrupt_while_reading, open_video
+from cnaps_desktop.engine.video_probe import corrupt_while_reading, open_video, stream_title
 
 # Output suffix -> FFmpeg muxer.
 CONTAINER_FOR_SUFFIX = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}
@@ -39,7 +39,7 @@ _SUBTITLE_COPY = {
 _STANDARD_LAYOUT = {1: "mono", 2: "stereo", 3: "2.1", 4: "quad", 5: "5.0", 6: "5.1", 8: "7.1"}
 # Container-level tags the muxer writes itself; copying them would be wrong.
 _OWN_TAGS = {"major_brand", "minor_version", "compatible_brands", "encoder"}
-_STREAM_TAGS = ("language", "title")
+_STREAM_TAGS = ("language",)
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,25 @@ def assemble(
         for route in routes.values():
             for packet in route.flush():
                 out.mux(packet)
-    return notes
+    return _check_titles(output, notes)
+
+
+def _check_titles(output: Path, notes: tuple[StreamNote, ...]) -> tuple[StreamNote, ...]:
+    """Read the written file back: a title the input had and the output lacks is said."""
+    with av.open(str(output)) as written:
+        kept = [s for s in written.streams if s.type in ("audio", "subtitle")]
+        checked = []
+        others = iter(kept)
+        for note in notes:
+            if note.dropped:
+                checked.append(note)
+                continue
+            stream = next(others, None)
+            found = stream_title(dict(stream.metadata)) if stream is not None else None
+            if note.title and found != note.title:
+                note = replace(note, title_kept=False)
+            checked.append(note)
+    return tuple(checked)
 
 
 # ------------------------------------------------------------------ video
@@ -177,26 +195,31 @@ def _plan_other_streams(
             if audio_copy_allowed(muxer, codec):
                 target = out.add_stream_from_template(stream)
                 routes[stream.index] = _Route(stream, target, reencode=False)
-                notes.append(StreamNote("audio", codec, "copied"))
+                notes.append(StreamNote("audio", codec, "copied", _title(stream)))
             else:
                 target = out.add_stream("aac", rate=stream.codec_context.sample_rate)
                 # A standard layout for the channel count (inputs may leave the order unnamed).
                 target.layout = _STANDARD_LAYOUT.get(stream.codec_context.channels, "stereo")
                 target.bit_rate = 192_000
                 routes[stream.index] = _Route(stream, target, reencode=True)
-                notes.append(StreamNote("audio", codec, "re-encoded to aac"))
+                notes.append(StreamNote("audio", codec, "re-encoded to aac", _title(stream)))
             _copy_stream_tags(stream, target)
         elif stream.type == "subtitle":
             if codec in _SUBTITLE_COPY.get(muxer, set()):
                 target = out.add_stream_from_template(stream)
                 _copy_stream_tags(stream, target)
                 routes[stream.index] = _Route(stream, target, reencode=False)
-                notes.append(StreamNote("subtitle", codec, "copied"))
+                notes.append(StreamNote("subtitle", codec, "copied", _title(stream)))
             else:
-                notes.append(StreamNote("subtitle", codec, f"dropped: {muxer} cannot hold it"))
+                why = f"dropped: {muxer} cannot hold it"
+                notes.append(StreamNote("subtitle", codec, why, _title(stream)))
         elif stream.type not in {"video"}:
             notes.append(StreamNote(stream.type, codec, "dropped: not audio or subtitles"))
     return routes, tuple(notes)
+
+
+def _title(stream: av.stream.Stream) -> str | None:
+    return stream_title(dict(stream.metadata))
 
 
 def _other_packets(
@@ -233,3 +256,9 @@ def _copy_stream_tags(source: av.stream.Stream, target: av.stream.Stream) -> Non
         value = source.metadata.get(key)
         if value:
             target.metadata[key] = value
+    title = stream_title(dict(source.metadata))
+    if title:
+        # Matroska reads "title"; the MP4/MOV muxer writes it as the track's udta name, and
+        # players show the handler name, so both carry it.
+        target.metadata["title"] = title
+        target.metadata["handler_name"] = title

@@ -4,9 +4,11 @@ A long video is written as a run of segments (see ``video_resume``); each starts
 and is finished and renamed into place before it counts, so an interrupted job keeps every
 finished segment. ``video_assemble`` later copies their packets, unchanged, into the final file.
 
-Odd sizes: H.264, H.265 (4:2:0) and ProRes (4:2:2) need an even width (and 4:2:0 an even height).
-An odd frame is padded by repeating its last column or row once, so no picture is lost and the
-output is at most one pixel wider and taller; FFV1 stores RGB and keeps any size exactly.
+Odd sizes: 4:2:0 (H.264, H.265) and 4:2:2 (ProRes 422) chroma cannot code an odd width (4:2:0
+not an odd height either), and their bitstream cropping works in steps of two pixels. So a video
+of odd size is encoded with full-resolution chroma at its exact size: H.264 High 4:4:4, H.265
+Main 4:4:4 (RExt) or ProRes 4444. Players show the exact size; some hardware decoders (phones,
+browsers) cannot play 4:4:4, and the summary says it. FFV1 stores RGB and keeps any size.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ _SEGMENT_FORMAT["ffv1"] = ("matroska", ".mkv")
 
 # Width and height steps that chroma subsampling imposes on a pixel format.
 _CHROMA_STEP = {"yuv420p": (2, 2), "yuv422p10le": (2, 1)}
+# The full-chroma pixel format each codec uses for a frame of odd size.
+FULL_CHROMA = {"yuv420p": "yuv444p", "yuv422p10le": "yuv444p10le"}
 
 # libx265 refuses or crashes on pictures smaller than one 64-pixel coding tree unit.
 H265_MIN_SIZE = 64
@@ -60,8 +64,22 @@ class EncodePlan:
             )
 
     @property
+    def pixel_format(self) -> str:
+        """The codec's usual format, or full chroma when the size does not fit its steps."""
+        usual = self.codec.pixel_format
+        step_w, step_h = _CHROMA_STEP.get(usual, (1, 1))
+        if self.width % step_w or self.height % step_h:
+            return FULL_CHROMA[usual]
+        return usual
+
+    @property
+    def full_chroma(self) -> bool:
+        """True when an odd size made this plan use 4:4:4 instead of the codec's usual format."""
+        return self.pixel_format != self.codec.pixel_format
+
+    @property
     def padded_size(self) -> tuple[int, int]:
-        step_w, step_h = _CHROMA_STEP.get(self.codec.pixel_format, (1, 1))
+        step_w, step_h = _CHROMA_STEP.get(self.pixel_format, (1, 1))
         return _round_up(self.width, step_w), _round_up(self.height, step_h)
 
     @property
@@ -106,7 +124,7 @@ def encoder_options(plan: EncodePlan) -> dict[str, str]:
     if name == "ffv1":
         # Version 3 with slices and per-slice checksums: the usual archival settings.
         return {"level": "3", "slicecrc": "1", "g": "1"}
-    return {"profile": "3"}  # ProRes 422 HQ
+    return {"profile": "4" if plan.full_chroma else "3"}  # ProRes 4444 or 422 HQ
 
 
 class SegmentEncoder:
@@ -124,7 +142,7 @@ class SegmentEncoder:
         width, height = plan.padded_size
         stream.width = width
         stream.height = height
-        stream.pix_fmt = plan.codec.pixel_format
+        stream.pix_fmt = plan.pixel_format
         stream.time_base = plan.time_base
         stream.codec_context.time_base = plan.time_base
         stream.options = encoder_options(plan)
@@ -187,11 +205,11 @@ def rgb_to_frame(rgb: np.ndarray, plan: EncodePlan) -> av.VideoFrame:
     source = av.VideoFrame.from_ndarray(
         np.ascontiguousarray(pad_to(rgb, width, height)), format="rgb24"
     )
-    if plan.codec.pixel_format in RGB_PIXEL_FORMATS:
-        frame = source.reformat(format=plan.codec.pixel_format)  # reorders bytes only
+    if plan.pixel_format in RGB_PIXEL_FORMATS:
+        frame = source.reformat(format=plan.pixel_format)  # reorders bytes only
     else:
         frame = source.reformat(
-            format=plan.codec.pixel_format,
+            format=plan.pixel_format,
             dst_colorspace=plan.colour.matrix,
             src_color_range="JPEG",
             dst_color_range=plan.colour.swscale_range,
@@ -204,7 +222,7 @@ def _tag_colour(context: av.codec.context.CodecContext, plan: EncodePlan) -> Non
     colour = plan.colour
     context.color_primaries = colour.color_primaries
     context.color_trc = colour.color_trc
-    if plan.codec.pixel_format in RGB_PIXEL_FORMATS:
+    if plan.pixel_format in RGB_PIXEL_FORMATS:
         context.colorspace = _RGB_COLORSPACE
         context.color_range = _FULL_RANGE
     else:

@@ -167,9 +167,21 @@ class StreamNote:
     codec: str
     action: str
     """"copied", "re-encoded to aac" or "dropped: <why>"."""
+    title: str | None = None
+    """The input stream's title ("Commentary"), if it had one."""
+    title_kept: bool = True
+    """False when the written file was read back and the title was not there."""
+
+    @property
+    def dropped(self) -> bool:
+        return self.action.startswith("dropped")
 
     def describe(self) -> str:
-        return f"{self.kind} ({self.codec}): {self.action}"
+        named = f' "{self.title}"' if self.title else ""
+        text = f"{self.kind}{named} ({self.codec}): {self.action}"
+        if self.title and not self.title_kept and not self.dropped:
+            text += ", its title could not be kept"
+        return text
 
 
 @dataclass(frozen=True)
@@ -203,6 +215,9 @@ class VideoFacts:
     frames_per_second: float = 0.0
     """Throughput of this run (restored frames over wall time)."""
     batch_size: int = 1
+    full_chroma: bool = False
+    """True when an odd size was kept exactly by coding full-resolution chroma (4:4:4), which
+    some hardware players cannot decode."""
 
     @property
     def audio_kept(self) -> bool:

@@ -80,6 +80,8 @@ class AudioStreamInfo:
     duration: float | None
     """Seconds, when the container says."""
     language: str | None = None
+    title: str | None = None
+    """The track's name ("Commentary"), from whichever tag the container uses for it."""
 
 
 @dataclass(frozen=True)
@@ -279,7 +281,23 @@ def _audio_info(stream: av.audio.AudioStream) -> AudioStreamInfo:
         channels=context.channels or 0,
         duration=duration,
         language=stream.metadata.get("language"),
+        title=stream_title(stream.metadata),
     )
+
+
+# What muxers write as a track's handler when nobody named it (not a title anyone chose).
+_DEFAULT_HANDLERS = {"SoundHandler", "VideoHandler", "SubtitleHandler", "DataHandler"}
+_DEFAULT_HANDLERS |= {"Core Media Audio", "Core Media Video", "ISO Media file produced by Google"}
+
+
+def stream_title(metadata: dict[str, str]) -> str | None:
+    """A stream's title: Matroska's "title", or MP4/MOV's track name ("name" in udta, or the
+    handler name), skipping the handler names muxers write by default."""
+    for key in ("title", "name", "handler_name", "HANDLER_NAME"):
+        value = (metadata.get(key) or "").strip()
+        if value and value not in _DEFAULT_HANDLERS:
+            return value
+    return None
 
 
 def colour_facts(frame: av.VideoFrame) -> ColourFacts:

@@ -69,8 +69,9 @@ def video_lines(info: Any, frame: int) -> tuple[tuple[str, str], ...]:
     if info is None:
         return ()
     audio = info.audio or ()
-    codecs = ", ".join(stream.codec for stream in audio)
-    kept = f"{len(audio)} audio stream(s) ({codecs}), kept as they are" if audio else "no audio"
+    # What the input holds; what became of each stream is said after the run (run facts).
+    named = [f'{s.codec} "{s.title}"' if s.title else s.codec for s in audio]
+    kept = f"{len(audio)} audio stream(s): {', '.join(named)}" if audio else "no audio"
     return (
         ("Frame", f"{frame + 1:,} of {info.frames:,}"),
         ("Video", f"{info.frame_rate:.3g} frames/s, codec {info.codec}"),

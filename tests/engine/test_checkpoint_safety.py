@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import os
 import pickle
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from cnaps_desktop import load_model
 from cnaps_desktop.engine.arch.mssnet import MSSNet
 from cnaps_desktop.engine.checkpoint import read_state_dict
 from cnaps_desktop.engine.errors import (
+    CnapsError,
     CorruptCheckpointError,
     ModelMismatchError,
     UnsafeCheckpointError,
@@ -293,3 +295,24 @@ def test_an_import_through_the_extension_registry_is_refused(tmp_path: Path) -> 
     path.write_bytes(b"\x80\x02\x82\x2a)R.")
     with pytest.raises(UnsafeCheckpointError, match=r"ext\.pt asks to import or run code"):
         read_state_dict(path)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param(lambda: pickle.dumps(collections.OrderedDict(a=1), protocol=2), id="plain"),
+        pytest.param(lambda: pickle.dumps(bytearray(b"weights?"), protocol=4), id="bytearray"),
+        pytest.param(lambda: b"\x80\x04\x95" + b"\x00" * 40, id="broken"),
+    ],
+)
+def test_a_pickle_that_is_not_a_checkpoint_gets_one_sentence_of_ours(
+    tmp_path: Path, payload: Callable[[], bytes]
+) -> None:
+    """PyTorch's many-line refusal stays in the cause (log, "Copy details"), not the message."""
+    path = tmp_path / "notes.pth"
+    path.write_bytes(payload())
+    with pytest.raises(CnapsError) as caught:
+        load_model(path, device="cpu")
+    message = str(caught.value)
+    assert "notes.pth" in message and "\n" not in message, message
+    assert "Weights only load" not in message and "weights_only" not in message, message

@@ -101,15 +101,32 @@ def test_lossless_output_holds_the_exact_restored_pixels(tmp_path: Path) -> None
         assert np.array_equal(frame, 255 - frame_pixels(index, 33, 25))
 
 
-def test_odd_size_is_padded_to_even_for_h264(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("codec", "suffix"), [("h264", ".mp4"), ("prores", ".mov")])
+def test_odd_size_is_kept_exactly_with_full_chroma(codec: str, suffix: str, tmp_path: Path) -> None:
+    """A player must show 33x25: 4:4:4 chroma codes odd sizes that 4:2:0 and 4:2:2 cannot."""
     source = make_clip(tmp_path / "c.mkv", size=(33, 25), codec="ffv1", pixel_format="bgr0")
+    output = tmp_path / f"out{suffix}"
+    options = VideoOptions(codec=codec, **FAST)
+    facts = restore_video(None, source, output, options, frame_function=invert)
+    assert (facts.input_size, facts.output_size, facts.padded) == ((33, 25), (33, 25), False)
+    assert facts.full_chroma
+    with av.open(str(output)) as container:
+        stream = container.streams.video[0]
+        assert (stream.codec_context.width, stream.codec_context.height) == (33, 25)
+    frames = decoded(output)
+    assert frames[0].shape == (25, 33, 3)
+    expected = 255 - frame_pixels(0, 33, 25).astype(int)
+    assert np.abs(frames[0].astype(int) - expected).mean() < 4
+
+
+def test_even_sizes_keep_the_usual_chroma(tmp_path: Path) -> None:
+    source = make_clip(tmp_path / "c.mkv", size=(32, 24), codec="ffv1", pixel_format="bgr0")
     facts = restore_video(
-        None, source, tmp_path / "out.mp4", VideoOptions(**FAST), frame_function=invert
+        None, source, tmp_path / "out.mp4", VideoOptions(**FAST), frame_function=lambda f: f
     )
-    assert (facts.input_size, facts.output_size, facts.padded) == ((33, 25), (34, 26), True)
-    frame = decoded(tmp_path / "out.mp4")[0]
-    # The added column and row repeat the last ones.
-    assert np.abs(frame[:, 33].astype(int) - frame[:, 32].astype(int)).mean() < 3
+    assert not facts.full_chroma
+    with av.open(str(tmp_path / "out.mp4")) as container:
+        assert container.streams.video[0].codec_context.format.name == "yuv420p"
 
 
 def test_variable_frame_rate_subtitles_and_metadata_survive_mkv(tmp_path: Path) -> None:
@@ -236,3 +253,58 @@ def test_colour_round_trip_is_faithful_and_tags_are_kept(tmp_path: Path) -> None
     assert abs((pictures(output) - pictures(source)).mean()) < 0.1  # no drift of the levels
     assert np.abs(luma(output) - luma(source)).mean() < 0.6  # same matrix and range both ways
     assert probe_video(output).colour == probe_video(source).colour
+
+
+def _two_titled_tracks(path: Path) -> Path:
+    """A clip with two titled AAC tracks ("Commentary", "Music"), made by remuxing make_clip's."""
+    plain = make_clip(path.with_name("plain.mkv"), frames=12)
+    with av.open(str(plain)) as source, av.open(str(path), "w") as out:
+        video = out.add_stream_from_template(source.streams.video[0])
+        tracks = []
+        for title in ("Commentary", "Music"):
+            track = out.add_stream_from_template(source.streams.audio[0])
+            track.metadata["title"] = title
+            tracks.append(track)
+        for packet in source.demux():
+            if packet.size == 0:
+                continue
+            if packet.stream.type == "video":
+                packet.stream = video
+                out.mux(packet)
+                continue
+            for track in tracks:
+                copy = av.Packet(bytes(packet))
+                copy.pts, copy.dts, copy.time_base = packet.pts, packet.dts, packet.time_base
+                copy.stream = track
+                out.mux(copy)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".mov", ".mkv"])
+def test_audio_track_titles_are_kept_and_checked(suffix: str, tmp_path: Path) -> None:
+    from cnaps_desktop.engine.video_probe import stream_title
+
+    source = _two_titled_tracks(tmp_path / "two.mkv")
+    assert [a.title for a in probe_video(source).audio] == ["Commentary", "Music"]
+    output = tmp_path / f"out{suffix}"
+    facts = restore_video(None, source, output, VideoOptions(**FAST), frame_function=invert)
+    with av.open(str(output)) as container:
+        titles = [stream_title(dict(s.metadata)) for s in container.streams.audio]
+    assert titles == ["Commentary", "Music"]
+    assert [n.describe() for n in facts.streams] == [
+        'audio "Commentary" (aac): copied',
+        'audio "Music" (aac): copied',
+    ]
+    assert [a.title for a in probe_video(output).audio] == ["Commentary", "Music"]
+
+
+def test_a_title_the_output_lost_is_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary claims only what reading the written file back showed."""
+    from cnaps_desktop.engine import video_assemble
+
+    source = _two_titled_tracks(tmp_path / "two.mkv")
+    monkeypatch.setattr(video_assemble, "_copy_stream_tags", lambda source, target: None)
+    facts = restore_video(
+        None, source, tmp_path / "out.mp4", VideoOptions(**FAST), frame_function=invert
+    )
+    assert all("title could not be kept" in n.describe() for n in facts.streams)

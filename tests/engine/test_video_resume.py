@@ -194,3 +194,57 @@ def test_python_log_callback_cannot_hang_the_threads(tmp_path: Path) -> None:
     except subprocess.TimeoutExpired:
         pytest.fail("the video job hung with PyAV's log callback on")
     assert done.stdout.strip() == "finished", done.stderr[-2000:]
+
+
+KILLED_RUN = """
+import sys, time
+sys.path.insert(0, sys.argv[4])
+from pathlib import Path
+from cnaps_desktop.engine.video import VideoOptions, restore_video
+
+def slow_invert(frames):
+    time.sleep(0.1)
+    return 255 - frames
+
+options = VideoOptions(preset="ultrafast", segment_frames=6, batch_size=2, resume=True)
+restore_video(None, Path(sys.argv[1]), Path(sys.argv[2]), options,
+              frame_function=slow_invert, job_id=sys.argv[3])
+"""
+
+
+def test_a_run_killed_with_sigkill_resumes_to_the_same_bytes(tmp_path: Path) -> None:
+    """A real kill -9 mid-segment (no cleanup code runs), then --resume."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = make_clip(tmp_path / "c.mkv", frames=30, metadata={"title": "Holiday"})
+    whole = tmp_path / "whole.mp4"
+    options = VideoOptions(preset="ultrafast", segment_frames=6, batch_size=2, resume=True)
+    restore_video(None, source, whole, options, frame_function=invert, job_id="invert")
+
+    output = tmp_path / "resumed.mp4"
+    script = tmp_path / "killed_run.py"
+    script.write_text(KILLED_RUN)
+    root = str(Path(__file__).resolve().parents[2])
+    child = subprocess.Popen(
+        [sys.executable, str(script), str(source), str(output), "invert", root],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    state = work_folder_for(output) / "state.json"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and child.poll() is None:
+        if state.is_file() and state.read_text().count('"number"') >= 2:
+            break
+        time.sleep(0.02)
+    time.sleep(0.15)  # into the next segment, whose frames are lost
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    assert not output.exists()
+
+    facts = restore_video(None, source, output, options, frame_function=invert, job_id="invert")
+    assert facts.resumed_frames >= 12
+    assert digest(output) == digest(whole)
