@@ -25,6 +25,12 @@ def prepare_process() -> None:
 def main(open_paths: list[str] | None = None) -> int:
     """Open the window (with ``open_paths`` listed, as "Open with" asks) and run until closed."""
     prepare_process()
+    from cnaps_desktop.system_libraries import check_window_libraries
+
+    missing = check_window_libraries()
+    if missing:  # before Qt loads: Qt itself would abort with a screen of plugin errors
+        print(missing, file=sys.stderr)
+        return 2
     import qasync
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication

@@ -250,6 +250,11 @@ def check_window(run: _Run) -> str:
     """The main window opens and closes (offscreen when there is no display)."""
     if _needs_offscreen():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from cnaps_desktop.system_libraries import check_window_libraries
+
+    missing = check_window_libraries()
+    if missing:
+        raise CheckFailed(missing)
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QImageReader
     from PySide6.QtWidgets import QApplication

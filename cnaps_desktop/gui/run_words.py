@@ -70,7 +70,8 @@ def video_lines(info: Any, frame: int) -> tuple[tuple[str, str], ...]:
         return ()
     audio = info.audio or ()
     # What the input holds; what became of each stream is said after the run (run facts).
-    named = [f'{s.codec} "{s.title}"' if s.title else s.codec for s in audio]
+    titles = [getattr(stream, "title", None) for stream in audio]
+    named = [f'{s.codec} "{t}"' if t else s.codec for s, t in zip(audio, titles, strict=True)]
     kept = f"{len(audio)} audio stream(s): {', '.join(named)}" if audio else "no audio"
     return (
         ("Frame", f"{frame + 1:,} of {info.frames:,}"),

@@ -109,10 +109,25 @@ def _has_alpha(picture: PILImage.Image) -> bool:
     return "A" in picture.mode or "transparency" in picture.info
 
 
+def _pillow_writes(mode: str, fmt: str) -> bool:
+    """Whether such a file can exist at all (Pillow writes this mode in this format)."""
+    import io
+
+    picture = _in_mode(mode)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            picture.save(io.BytesIO(), format=fmt)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return True
+
+
 CASES = [
     (mode, fmt, icc, orientation)
     for mode in MODES
     for fmt in FORMATS
+    if _pillow_writes(mode, fmt)
     for icc in (False, True)
     for orientation in (1, 6)
 ]
