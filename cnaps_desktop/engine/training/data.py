@@ -261,18 +261,20 @@ def validation_pairs(sources: Sequence[Source], crop: int, seed: int) -> list[Va
                 result.append(ValidationPair(path.name, blurred, sharp))
         elif isinstance(source, PairSource):
             for i, (blur, sharp) in enumerate(source.pairs):
-                height, width = blur.shape[:2]
-                side = min(crop, height, width) // 16 * 16
-                top, left = (height - side) // 2, (width - side) // 2
-                window = (slice(top, top + side), slice(left, left + side))
-                result.append(
-                    ValidationPair(
-                        f"pair{i}",
-                        blur[window].astype(np.float32) / 255.0,
-                        sharp[window].astype(np.float32) / 255.0,
-                    )
-                )
+                result.append(_centre_pair(f"pair{i}", blur, sharp, crop))
     return result
+
+
+def _centre_pair(name: str, blur: np.ndarray, sharp: np.ndarray, crop: int) -> ValidationPair:
+    """The centre ``crop`` x ``crop`` of a uint8 pair (or the largest multiple of 16 that fits),
+    as floats in [0, 1]."""
+    height, width = blur.shape[:2]
+    side = min(crop, height, width) // 16 * 16
+    top, left = (height - side) // 2, (width - side) // 2
+    window = (slice(top, top + side), slice(left, left + side))
+    return ValidationPair(
+        name, blur[window].astype(np.float32) / 255.0, sharp[window].astype(np.float32) / 255.0
+    )
 
 
 def draw_batch(
@@ -350,15 +352,5 @@ def centre_crop_pairs(folder: Path, crop: int) -> list[ValidationPair]:
             raise DataSourceError(
                 f"{blur_path.name}: blur and sharp differ in size; expected the same size."
             )
-        height, width = blur.shape[:2]
-        side = min(crop, height, width) // 16 * 16
-        top, left = (height - side) // 2, (width - side) // 2
-        window = (slice(top, top + side), slice(left, left + side))
-        result.append(
-            ValidationPair(
-                blur_path.stem,
-                blur[window].astype(np.float32) / 255.0,
-                sharp[window].astype(np.float32) / 255.0,
-            )
-        )
+        result.append(_centre_pair(blur_path.stem, blur, sharp, crop))
     return result

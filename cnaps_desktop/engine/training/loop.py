@@ -55,6 +55,7 @@ __all__ = ["NAMED_CONFIGS", "TrainOptions", "TrainResult", "parse_config", "trai
 
 MIN_LR = 1e-6
 LOG_NAME = "training_log.csv"
+BEST_NAME = "best.pt"
 LOG_COLUMNS = (
     "step",
     "cpu_hours",
@@ -201,6 +202,15 @@ def choose_threads(requested: int | None) -> tuple[int, str]:
     return torch.get_num_threads(), "the machine is quiet"
 
 
+def _saved_best_gain(path: Path) -> float:
+    """The gain best.pt was kept for, so a resumed run only replaces it with better weights."""
+    if not path.is_file():
+        return -math.inf
+    saved = read_checkpoint_object(path)
+    extra = saved.get("training") if isinstance(saved, dict) else None
+    return float(extra.get("best_gain_db", -math.inf)) if isinstance(extra, dict) else -math.inf
+
+
 def append_log(path: Path, rows: list[dict[str, object]]) -> None:
     """Append rows to the CSV learning curve, writing the header to a new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -310,11 +320,17 @@ def train(
             plain["validation"] = asdict(validation)
         return plain
 
+    best_path = options.output_dir / BEST_NAME
+    best_gain = [_saved_best_gain(best_path)]
+
     def run_validation() -> ValidationResult | None:
-        """Score every set, log them, append them to the CSV curve; the last set is returned."""
-        rows, result = [], None
+        """Score every set, log them, append them to the CSV curve; the last set is returned.
+        Weights that beat the best gain on the first set without making any of its pairs worse
+        are kept as best.pt: the candidate to export."""
+        rows, result, first = [], None, None
         for name, pairs in scored_sets:
             result = validate(model, pairs, device, amp_dtype, name)
+            first = first or result
             log(result.summary(step))
             rows.append(
                 {
@@ -333,6 +349,12 @@ def train(
             )
         if rows:
             append_log(options.output_dir / LOG_NAME, rows)
+        if first is not None and first.worst_gain_db >= 0 and first.gain_db > best_gain[0]:
+            best_gain[0] = first.gain_db
+            epoch = step * options.batch // max(samples, 1)
+            plain = extra() | {"best_gain_db": first.gain_db, "best_set": first.name}
+            save_checkpoint(best_path, model, optimizer, step, epoch, plain)
+            log(f"Kept {best_path} ({first.name} {first.gain_db:+.2f} dB, no pair worse).")
         model.train()
         return result
 

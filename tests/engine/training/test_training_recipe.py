@@ -114,6 +114,13 @@ def test_the_learning_curve_is_written_and_resuming_adds_to_it(tmp_path: Path) -
     hours = [float(r["cpu_hours"]) for r in frozen]
     assert hours == sorted(hours) and hours[-1] > 0  # CPU time adds up across the resume
     assert all(math.isfinite(float(r["gain_db"])) for r in rows)
+    best = options.output_dir / "best.pt"
+    kept = [r for r in frozen if float(r["worst_gain_db"]) >= 0]
+    if kept:  # the best validated weights that made no pair worse, with their figure
+        saved = read_checkpoint_object(best)["training"]
+        assert saved["best_gain_db"] == pytest.approx(max(float(r["gain_db"]) for r in kept), 1e-3)
+    else:
+        assert not best.exists()
 
 
 def test_a_cpu_time_budget_stops_the_run_cleanly(tmp_path: Path) -> None:
