@@ -32,11 +32,14 @@ _LAZY_EXPORTS: dict[str, str] = {
     "restore_video": "cnaps_desktop.engine.video",
     "probe_video": "cnaps_desktop.engine.video_probe",
     "VideoOptions": "cnaps_desktop.engine.video_options",
+    "diagnose_file": "cnaps_desktop.engine.diagnosis",
+    "Diagnosis": "cnaps_desktop.engine.diagnosis",
 }
 
 __all__ = [
     "CancelToken",
     "CnapsError",
+    "Diagnosis",
     "LoadedModel",
     "ModelInfo",
     "Progress",
@@ -44,6 +47,7 @@ __all__ = [
     "RunFacts",
     "VideoOptions",
     "__version__",
+    "diagnose_file",
     "download_model",
     "import_model",
     "list_models",
@@ -59,6 +63,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from cnaps_desktop.engine.cancel import CancelToken, Progress
+    from cnaps_desktop.engine.diagnosis import Diagnosis, diagnose_file
     from cnaps_desktop.engine.download import download_model
     from cnaps_desktop.engine.errors import CnapsError
     from cnaps_desktop.engine.facts import ModelInfo, RunFacts

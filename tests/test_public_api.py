@@ -21,3 +21,10 @@ def test_import_loads_neither_torch_nor_qt() -> None:
     command = [sys.executable, "-c", code]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_diagnosis_is_public() -> None:
+    from cnaps_desktop.engine.diagnosis import Diagnosis, diagnose_file
+
+    assert cnaps_desktop.diagnose_file is diagnose_file
+    assert cnaps_desktop.Diagnosis is Diagnosis

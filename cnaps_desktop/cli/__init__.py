@@ -29,6 +29,7 @@ _COMMAND_MODULES = (
     "cnaps_desktop.cli.bench_command",
     "cnaps_desktop.cli.train_command",
     "cnaps_desktop.cli.eval_command",
+    "cnaps_desktop.cli.diagnose_command",
 )
 
 

@@ -70,7 +70,9 @@ def measure_blur(working: np.ndarray, scale: float, noise_sigma: float) -> BlurF
     if kind_margin < 0:
         return BlurFinding("defocus", confidence, None, None, slope, anisotropy)
     length = motion_length(plane, direction) * scale
-    return BlurFinding("motion", confidence, round(direction, 1), round(length, 1), slope, anisotropy)
+    return BlurFinding(
+        "motion", confidence, round(direction, 1), round(length, 1), slope, anisotropy
+    )
 
 
 def spectral_slope(plane: np.ndarray, noise_sigma: float) -> float:

@@ -17,11 +17,19 @@ _MAD_TO_SIGMA = 1.4826  # median(|x|) of a unit normal is 0.6745
 CROP = 1024
 
 
-def noise_sigma(grey: np.ndarray) -> float:
-    """Standard deviation of the noise in ``grey`` (8-bit levels), 0.0 for tiny pictures."""
+def colour_noise_sigma(colour: np.ndarray) -> float:
+    """Noise per colour channel (the usual meaning of "sigma"), the median over R, G and B.
+
+    Luminance averages the channels and so hides about a third of independent channel noise.
+    """
+    return float(np.median([noise_sigma(colour[:, :, c]) for c in range(colour.shape[2])]))
+
+
+def noise_sigma(plane: np.ndarray) -> float:
+    """Standard deviation of the noise in one plane (8-bit levels), 0.0 for tiny pictures."""
     import cv2
 
-    crop = _centre_crop(grey, CROP)
+    crop = np.ascontiguousarray(_centre_crop(plane, CROP))
     if min(crop.shape) < 3:
         return 0.0
     residual = cv2.filter2D(crop, cv2.CV_32F, _MASK)[1:-1, 1:-1]
