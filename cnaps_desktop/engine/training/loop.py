@@ -325,12 +325,15 @@ def train(
 
     def run_validation() -> ValidationResult | None:
         """Score every set, log them, append them to the CSV curve; the last set is returned.
-        Weights that beat the best gain on the first set without making any of its pairs worse
-        are kept as best.pt: the candidate to export."""
+        Weights that beat the best gain on the first set without making a pair of any frozen
+        set worse are kept as best.pt: the candidate to export."""
         rows, result, first = [], None, None
+        harmless = True
         for name, pairs in scored_sets:
             result = validate(model, pairs, device, amp_dtype, name)
             first = first or result
+            if name != "validation":  # the frozen --heldout sets, never the run's own crops
+                harmless = harmless and result.worst_gain_db >= 0
             log(result.summary(step))
             rows.append(
                 {
@@ -349,7 +352,7 @@ def train(
             )
         if rows:
             append_log(options.output_dir / LOG_NAME, rows)
-        if first is not None and first.worst_gain_db >= 0 and first.gain_db > best_gain[0]:
+        if first is not None and harmless and first.gain_db > best_gain[0]:
             best_gain[0] = first.gain_db
             epoch = step * options.batch // max(samples, 1)
             plain = extra() | {"best_gain_db": first.gain_db, "best_set": first.name}
