@@ -13,8 +13,8 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _LAZY_EXPORTS: dict[str, str] = {
-    "load_model": "cnaps_desktop.engine.models",
-    "LoadedModel": "cnaps_desktop.engine.models",
+    "load_model": "cnaps_desktop.engine.models.loader",
+    "LoadedModel": "cnaps_desktop.engine.models.loader",
     "CancelToken": "cnaps_desktop.engine.cancel",
     "Progress": "cnaps_desktop.engine.cancel",
     "CnapsError": "cnaps_desktop.engine.errors",
@@ -23,15 +23,15 @@ _LAZY_EXPORTS: dict[str, str] = {
     "RestoreOptions": "cnaps_desktop.engine.options",
     "restore_array": "cnaps_desktop.engine.restore",
     "restore_region": "cnaps_desktop.engine.restore",
-    "read_image": "cnaps_desktop.engine.imageio",
-    "write_image": "cnaps_desktop.engine.imageio",
-    "restore_file": "cnaps_desktop.engine.imageio",
-    "list_models": "cnaps_desktop.engine.model_store",
-    "import_model": "cnaps_desktop.engine.model_store",
-    "download_model": "cnaps_desktop.engine.download",
-    "restore_video": "cnaps_desktop.engine.video",
-    "probe_video": "cnaps_desktop.engine.video_probe",
-    "VideoOptions": "cnaps_desktop.engine.video_options",
+    "read_image": "cnaps_desktop.engine.image.io",
+    "write_image": "cnaps_desktop.engine.image.io",
+    "restore_file": "cnaps_desktop.engine.image.io",
+    "list_models": "cnaps_desktop.engine.models.store",
+    "import_model": "cnaps_desktop.engine.models.store",
+    "download_model": "cnaps_desktop.engine.models.download",
+    "restore_video": "cnaps_desktop.engine.video.restore",
+    "probe_video": "cnaps_desktop.engine.video.probe",
+    "VideoOptions": "cnaps_desktop.engine.video.options",
     "diagnose_file": "cnaps_desktop.engine.diagnosis",
     "Diagnosis": "cnaps_desktop.engine.diagnosis",
 }
@@ -64,17 +64,17 @@ __all__ = [
 if TYPE_CHECKING:
     from cnaps_desktop.engine.cancel import CancelToken, Progress
     from cnaps_desktop.engine.diagnosis import Diagnosis, diagnose_file
-    from cnaps_desktop.engine.download import download_model
     from cnaps_desktop.engine.errors import CnapsError
     from cnaps_desktop.engine.facts import ModelInfo, RunFacts
-    from cnaps_desktop.engine.imageio import read_image, restore_file, write_image
-    from cnaps_desktop.engine.model_store import import_model, list_models
-    from cnaps_desktop.engine.models import LoadedModel, load_model
+    from cnaps_desktop.engine.image.io import read_image, restore_file, write_image
+    from cnaps_desktop.engine.models.download import download_model
+    from cnaps_desktop.engine.models.loader import LoadedModel, load_model
+    from cnaps_desktop.engine.models.store import import_model, list_models
     from cnaps_desktop.engine.options import RestoreOptions
     from cnaps_desktop.engine.restore import restore_array, restore_region
-    from cnaps_desktop.engine.video import restore_video
-    from cnaps_desktop.engine.video_options import VideoOptions
-    from cnaps_desktop.engine.video_probe import probe_video
+    from cnaps_desktop.engine.video.options import VideoOptions
+    from cnaps_desktop.engine.video.probe import probe_video
+    from cnaps_desktop.engine.video.restore import restore_video
 
 
 def __getattr__(name: str) -> Any:

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "--self-test":
-        from cnaps_desktop import self_test
+        from cnaps_desktop.app import self_test
 
         return self_test.main(args[1:])
     if not args or _are_files_to_open(args):
-        from cnaps_desktop import app
+        from cnaps_desktop.app.main import main as open_app
 
-        return app.main(args)
+        return open_app(args)
     missing = _missing_file(args)
     if missing is not None:
         print(

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 import torch
 
-from cnaps_desktop import app_engine
+from cnaps_desktop.app import engine_services as app_engine
 from cnaps_desktop.engine.arch.mssnet import MSSNet
 from cnaps_desktop.engine.cancel import CancelToken
 from cnaps_desktop.engine.errors import Cancelled
-from cnaps_desktop.engine.image_metadata import ImageMetadata
-from cnaps_desktop.engine.imageio import Image, read_image, write_image
+from cnaps_desktop.engine.image.io import Image, read_image, write_image
+from cnaps_desktop.engine.image.metadata import ImageMetadata
 from cnaps_desktop.gui.services import RunSettings
 
 
@@ -83,7 +83,7 @@ def test_the_picker_lists_catalog_entries_and_an_imported_file(tiny_checkpoint: 
 def test_a_video_part_chosen_in_the_window_is_the_part_restored(
     tiny_checkpoint: Path, tmp_path: Path
 ) -> None:
-    from cnaps_desktop.engine.video import probe_video
+    from cnaps_desktop.engine.video.restore import probe_video
     from tests.engine.video_clips import make_clip
 
     clip = make_clip(tmp_path / "clip.mp4", frames=12)

@@ -11,7 +11,7 @@ import torch
 from cnaps_desktop import paths
 from cnaps_desktop.cli import EXIT_FAILURES, EXIT_OK, EXIT_USAGE, main
 from cnaps_desktop.engine.arch.mssnet import MSSNet
-from cnaps_desktop.engine.catalog import load_catalog
+from cnaps_desktop.engine.models.catalog import load_catalog
 from tests.local_server import LocalServer, serve
 
 

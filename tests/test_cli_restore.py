@@ -52,7 +52,7 @@ def test_missing_default_checkpoint_says_how_to_get_one(tmp_path, capsys, monkey
     """An install whose bundled default file is missing (the catalog still names it)."""
     import shutil
 
-    from cnaps_desktop.engine import catalog
+    from cnaps_desktop.engine.models import catalog
     from cnaps_desktop.resources import weights_path
 
     weights = tmp_path / "weights"

@@ -12,9 +12,9 @@ import torch
 
 from cnaps_desktop.cli import main
 from cnaps_desktop.engine.arch.mssnet import MSSNet
-from cnaps_desktop.engine.catalog import find_entry
-from cnaps_desktop.engine.checkpoint import read_checkpoint_object
-from cnaps_desktop.engine.models import load_model
+from cnaps_desktop.engine.models.catalog import find_entry
+from cnaps_desktop.engine.models.checkpoint import read_checkpoint_object
+from cnaps_desktop.engine.models.loader import load_model
 
 
 def _pairs(

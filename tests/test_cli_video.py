@@ -10,7 +10,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from cnaps_desktop.cli.video_cli import (
+from cnaps_desktop.cli.video_command import (
     add_video_arguments,
     describe_video_facts,
     parse_seconds,
@@ -20,7 +20,7 @@ from cnaps_desktop.cli.video_cli import (
 )
 from cnaps_desktop.engine.cancel import Progress
 from cnaps_desktop.engine.errors import VideoError
-from cnaps_desktop.engine.video_progress import FrameRateMeter
+from cnaps_desktop.engine.video.progress import FrameRateMeter
 from tests.engine.video_clips import make_clip
 
 

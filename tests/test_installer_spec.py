@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 
 from cnaps_desktop import paths, resources
-from cnaps_desktop.engine.catalog import load_catalog
+from cnaps_desktop.engine.models.catalog import load_catalog
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 INSTALLER = REPO_ROOT / "installer"
@@ -94,7 +94,7 @@ def test_a_bundled_checkpoint_missing_from_weights_stops_the_build(
 
 # ------------------------------------------------------------------------------ hidden imports
 def test_every_registered_architecture_is_a_hidden_import(plan_module: ModuleType) -> None:
-    from cnaps_desktop.engine.registry import architecture_registry
+    from cnaps_desktop.engine.models.registry import architecture_registry
 
     hidden = set(plan_module.hidden_imports())
     modules = {type(s.architecture).__module__ for s in architecture_registry().architectures()}
@@ -108,7 +108,7 @@ def test_every_loaded_module_of_spandrel_and_the_app_is_a_hidden_import(
     plan_module: ModuleType,
 ) -> None:
     from cnaps_desktop.cli import _COMMAND_MODULES
-    from cnaps_desktop.engine.registry import architecture_registry
+    from cnaps_desktop.engine.models.registry import architecture_registry
 
     architecture_registry()
     hidden = set(plan_module.hidden_imports())

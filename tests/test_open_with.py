@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QFileOpenEvent
 
 from cnaps_desktop import __main__ as entry
-from cnaps_desktop import app
+from cnaps_desktop.app import main as app
 from cnaps_desktop.gui.file_open_filter import FileOpenFilter
 
 

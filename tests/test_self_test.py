@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from cnaps_desktop import self_test
 from cnaps_desktop.__main__ import main as entry_main
+from cnaps_desktop.app import self_test
 from cnaps_desktop.engine.arch.mssnet import MSSNet
-from cnaps_desktop.engine.catalog import find_entry
+from cnaps_desktop.engine.models.catalog import find_entry
 
 
 def _tiny_checkpoint(path: Path, tail_weight: float = 0.0) -> Path:
@@ -75,13 +75,13 @@ def test_restore_check_says_why_it_cannot_run_without_a_model(tmp_path: Path) ->
 
 
 def test_image_check_reads_every_format_through_the_engine(tmp_path: Path) -> None:
-    pytest.importorskip("cnaps_desktop.engine.imageio", reason="the engine's read_image")
+    pytest.importorskip("cnaps_desktop.engine.image.io", reason="the engine's read_image")
     detail = self_test.check_images(_run(tmp_path, tmp_path / "unused.pt"))
     assert detail == "read png, jpeg, tiff, webp, heic and 16-bit png"
 
 
 def test_video_check_probes_and_reads_a_written_clip(tmp_path: Path) -> None:
-    pytest.importorskip("cnaps_desktop.engine.video", reason="the engine's video reader")
+    pytest.importorskip("cnaps_desktop.engine.video.restore", reason="the engine's video reader")
     detail = self_test.check_video(_run(tmp_path, tmp_path / "unused.pt"))
     assert f"{self_test.VIDEO_FRAMES} frames probed" in detail
 
@@ -124,8 +124,8 @@ def test_whole_self_test_passes_on_a_complete_checkout(
 ) -> None:
     for module in (
         "cnaps_desktop.engine.restore",
-        "cnaps_desktop.engine.imageio",
-        "cnaps_desktop.engine.video",
+        "cnaps_desktop.engine.image.io",
+        "cnaps_desktop.engine.video.restore",
     ):
         pytest.importorskip(module, reason="a complete checkout")
     if find_entry("default") is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cnaps_desktop.system_libraries import (
+from cnaps_desktop.app.system_libraries import (
     XCB_LIBRARIES,
     check_window_libraries,
     needs_xcb,

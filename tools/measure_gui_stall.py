@@ -70,7 +70,7 @@ def main() -> int:
     parser.add_argument("--checkpoint", type=Path, default=None)
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from cnaps_desktop.app import prepare_process
+    from cnaps_desktop.app.main import prepare_process
 
     prepare_process()  # as the app does, before torch starts
 
@@ -79,7 +79,7 @@ def main() -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from cnaps_desktop.app_engine import real_services
+    from cnaps_desktop.app.engine_services import real_services
     from cnaps_desktop.gui.main_window import MainWindow
     from tools.gui_fixtures import make_photo, make_untrained_checkpoint
 

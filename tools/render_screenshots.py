@@ -62,7 +62,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from cnaps_desktop.app import prepare_process
+    from cnaps_desktop.app.main import prepare_process
 
     prepare_process()
     work = Path(tempfile.mkdtemp(prefix="cnaps-shots-"))
@@ -72,8 +72,8 @@ def main() -> int:
     from PySide6.QtGui import QPainter, QPixmap
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from cnaps_desktop.app_engine import real_services
-    from cnaps_desktop.engine.catalog import find_entry
+    from cnaps_desktop.app.engine_services import real_services
+    from cnaps_desktop.engine.models.catalog import find_entry
     from cnaps_desktop.gui.main_window import MainWindow
 
     checkpoint = args.checkpoint

@@ -67,7 +67,7 @@ def _size_argument(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cnaps_desktop.engine.bench import run_bench
+    from cnaps_desktop.engine.bench.image import run_bench
 
     if args.tiled_vs_whole:
         return run_seams(args)
@@ -119,8 +119,8 @@ def run(args: argparse.Namespace) -> int:
 
 def run_video(args: argparse.Namespace) -> int:
     """The video pipeline's cost next to the model's on the same device."""
-    from cnaps_desktop.engine.bench import load_bench_model
-    from cnaps_desktop.engine.video_bench import bench_video
+    from cnaps_desktop.engine.bench.image import load_bench_model
+    from cnaps_desktop.engine.bench.video import bench_video
 
     loaded = load_bench_model(args.checkpoint, args.variant, args.device, args.precision)
     source = args.size if args.video == "generated" else Path(args.video)
@@ -149,8 +149,8 @@ def run_seams(args: argparse.Namespace) -> int:
     import tempfile
     from dataclasses import asdict
 
-    from cnaps_desktop.engine.bench import _random_checkpoint, tiled_vs_whole
-    from cnaps_desktop.engine.models import load_model
+    from cnaps_desktop.engine.bench.image import _random_checkpoint, tiled_vs_whole
+    from cnaps_desktop.engine.models.loader import load_model
 
     with tempfile.TemporaryDirectory() as folder:
         checkpoint = args.checkpoint or _random_checkpoint(args.variant, Path(folder))

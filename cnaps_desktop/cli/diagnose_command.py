@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
 def expand_photos(inputs: Iterable[str]) -> tuple[list[Path], list[str]]:
     """Files as given, folders as their photos (recursive, sorted); missing inputs as sentences."""
-    from cnaps_desktop.engine.imageio import IMAGE_SUFFIXES
+    from cnaps_desktop.engine.image.io import IMAGE_SUFFIXES
 
     files: list[Path] = []
     missing: list[str] = []

@@ -59,7 +59,7 @@ def _psnr(value: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from cnaps_desktop.cli import EXIT_FAILURES, EXIT_OK
-    from cnaps_desktop.engine.models import load_model
+    from cnaps_desktop.engine.models.loader import load_model
     from cnaps_desktop.engine.training.evaluate import PairFigures, evaluate_folder
 
     loaded = load_model(args.checkpoint, device=args.device, precision=args.precision)

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cnaps_desktop.cli import EXIT_FAILURES, EXIT_OK, EXIT_USAGE
-from cnaps_desktop.cli.video_cli import add_video_arguments, is_video_input, restore_video_input
+from cnaps_desktop.cli.video_command import add_video_arguments, is_video_input, restore_video_input
 
 if TYPE_CHECKING:
     from cnaps_desktop.engine.cancel import ProgressCallback
     from cnaps_desktop.engine.facts import RunFacts
-    from cnaps_desktop.engine.models import LoadedModel
+    from cnaps_desktop.engine.models.loader import LoadedModel
     from cnaps_desktop.engine.options import RestoreOptions
 
 HOW_TO_GET_A_CHECKPOINT = (
@@ -95,8 +95,8 @@ class BatchResult:
 
 def run(args: argparse.Namespace) -> int:
     from cnaps_desktop.engine.errors import ModelNotFoundError
-    from cnaps_desktop.engine.imageio import FORMATS
-    from cnaps_desktop.engine.models import load_model
+    from cnaps_desktop.engine.image.io import FORMATS
+    from cnaps_desktop.engine.models.loader import load_model
     from cnaps_desktop.engine.options import RestoreOptions
 
     if args.format and args.format.strip().lower().lstrip(".") not in FORMATS:
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.output_dir is not None:
         from cnaps_desktop.engine.errors import OutputError
-        from cnaps_desktop.engine.image_encoding import check_output_folder
+        from cnaps_desktop.engine.image.encoding import check_output_folder
 
         try:  # before the model loads or runs: a read-only folder fails at once
             check_output_folder(args.output_dir)
@@ -145,8 +145,8 @@ def run(args: argparse.Namespace) -> int:
 def expand_inputs(inputs: Iterable[str], suffix: str) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Files as given, folders as their images and videos (sorted, not recursive, earlier
     outputs skipped)."""
-    from cnaps_desktop.engine.imageio import IMAGE_SUFFIXES
-    from cnaps_desktop.engine.video_probe import VIDEO_SUFFIXES
+    from cnaps_desktop.engine.image.io import IMAGE_SUFFIXES
+    from cnaps_desktop.engine.video.probe import VIDEO_SUFFIXES
 
     wanted = set(IMAGE_SUFFIXES) | set(VIDEO_SUFFIXES)
 
@@ -221,7 +221,7 @@ def restore_image_input(
     loaded: LoadedModel, path: Path, options: RestoreOptions, progress: ProgressCallback
 ) -> RunFacts:
     """Restore one image file with ``restore_file``."""
-    from cnaps_desktop.engine.imageio import restore_file
+    from cnaps_desktop.engine.image.io import restore_file
 
     return restore_file(loaded, path, options, progress=progress)
 

@@ -19,7 +19,7 @@ from cnaps_desktop.engine.arch.mssnet import MSSNet, half_size_input
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
 from cnaps_desktop.engine.device import describe_device
 from cnaps_desktop.engine.errors import DeviceError, UnsupportedImageError
-from cnaps_desktop.engine.models import LoadedModel
+from cnaps_desktop.engine.models.loader import LoadedModel
 from cnaps_desktop.engine.options import RestoreOptions
 from cnaps_desktop.engine.tiling import (
     Window,

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
-from cnaps_desktop.gui.file_list import FileState
-from cnaps_desktop.gui.run_words import progress_words, short_reason
 from cnaps_desktop.gui.services import RunSettings
+from cnaps_desktop.gui.widgets.file_list import FileState
+from cnaps_desktop.gui.words import progress_words, short_reason
 from cnaps_desktop.jobs import JobHandle, JobProgress
 
 if TYPE_CHECKING:

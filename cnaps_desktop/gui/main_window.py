@@ -28,19 +28,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cnaps_desktop.engine.catalog import load_catalog
-from cnaps_desktop.gui.checkpoint_picker import CheckpointPicker
-from cnaps_desktop.gui.compare_view import CompareView
-from cnaps_desktop.gui.drop_zone import DropZone, paths_from_mime
-from cnaps_desktop.gui.error_dialog import show_error
-from cnaps_desktop.gui.explain_pane import ExplainPane
-from cnaps_desktop.gui.file_list import FileList
+from cnaps_desktop.engine.models.catalog import load_catalog
 from cnaps_desktop.gui.job_bridge import JobBridge
 from cnaps_desktop.gui.menus import SAVE_FORMATS, build_menus, device_combo
 from cnaps_desktop.gui.services import EngineServices, RunSettings
 from cnaps_desktop.gui.session import Session
 from cnaps_desktop.gui.settings_store import SettingsStore
-from cnaps_desktop.gui.video_bar import VideoBar
+from cnaps_desktop.gui.widgets.checkpoint_picker import CheckpointPicker
+from cnaps_desktop.gui.widgets.compare_view import CompareView
+from cnaps_desktop.gui.widgets.drop_zone import DropZone, paths_from_mime
+from cnaps_desktop.gui.widgets.error_dialog import show_error
+from cnaps_desktop.gui.widgets.explain_pane import ExplainPane
+from cnaps_desktop.gui.widgets.file_list import FileList
+from cnaps_desktop.gui.widgets.video_bar import VideoBar
 
 
 class MainWindow(QMainWindow):
@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ files
     def add_paths(self, paths: list[Path]) -> None:
-        from cnaps_desktop.gui.file_list import expand_paths
+        from cnaps_desktop.gui.widgets.file_list import expand_paths
 
         accepted, refused = expand_paths(
             paths, self.services.image_suffixes, self.services.video_suffixes

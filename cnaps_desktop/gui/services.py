@@ -2,7 +2,7 @@
 
 ``gui/`` may not import torch, cv2 or spandrel, even indirectly, so it never imports the engine
 modules that do. ``app.py`` builds an :class:`EngineServices` from the real engine
-(cnaps_desktop/app_engine.py) and hands it to the main window; tests hand in small doubles.
+(cnaps_desktop/app/engine_services.py) and hands it to the main window; tests hand in small doubles.
 Every callable runs on a worker thread (jobs.py), never on the GUI thread.
 """
 

@@ -18,10 +18,12 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
-from cnaps_desktop.gui.compare_view import DisplayImage
-from cnaps_desktop.gui.explain_pane import ScreenFacts
-from cnaps_desktop.gui.file_list import FileState
-from cnaps_desktop.gui.run_words import (
+from cnaps_desktop.gui.services import Box, EngineServices, RunSettings
+from cnaps_desktop.gui.widgets.compare_view import DisplayImage
+from cnaps_desktop.gui.widgets.explain_pane import ScreenFacts
+from cnaps_desktop.gui.widgets.file_list import FileState
+from cnaps_desktop.gui.widgets.view_state import Box as ViewBox
+from cnaps_desktop.gui.words import (
     PREVIEW_REGION_SIDE,
     FrameImage,
     describe_pixels,
@@ -30,8 +32,6 @@ from cnaps_desktop.gui.run_words import (
     short_reason,
     video_lines,
 )
-from cnaps_desktop.gui.services import Box, EngineServices, RunSettings
-from cnaps_desktop.gui.view_state import Box as ViewBox
 from cnaps_desktop.jobs import JobProgress
 
 KEPT_RESULTS = 3

@@ -7,7 +7,7 @@ from pathlib import Path
 import torch
 
 from cnaps_desktop.engine.arch.mssnet import MSSNet
-from cnaps_desktop.engine.models import LoadedModel, load_model
+from cnaps_desktop.engine.models.loader import LoadedModel, load_model
 
 
 def save_tiny_mssnet(folder: Path, seed: int = 7) -> Path:

@@ -14,7 +14,6 @@ from safetensors.torch import save_file
 
 from cnaps_desktop import load_model
 from cnaps_desktop.engine.arch.mssnet import MSSNet
-from cnaps_desktop.engine.checkpoint import read_state_dict
 from cnaps_desktop.engine.errors import (
     CnapsError,
     CorruptCheckpointError,
@@ -22,6 +21,7 @@ from cnaps_desktop.engine.errors import (
     UnsafeCheckpointError,
     UnsupportedModelError,
 )
+from cnaps_desktop.engine.models.checkpoint import read_state_dict
 
 
 def _tiny_state_dict() -> dict[str, torch.Tensor]:

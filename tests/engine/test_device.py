@@ -9,7 +9,7 @@ import torch
 from cnaps_desktop.engine import device as devices
 from cnaps_desktop.engine.device import choose_device, choose_dtype
 from cnaps_desktop.engine.errors import DeviceError
-from cnaps_desktop.engine.models import load_model
+from cnaps_desktop.engine.models.loader import load_model
 from cnaps_desktop.engine.restore import restore_array
 
 CPU = torch.device("cpu")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cnaps_desktop.engine.display import (
+from cnaps_desktop.engine.image.display import (
     SMALLEST_LEVEL_SIDE,
     display_levels,
     paste_region,

@@ -15,7 +15,6 @@ import torch
 from cnaps_desktop import load_model, paths
 from cnaps_desktop.engine.arch.mssnet import MSSNet
 from cnaps_desktop.engine.cancel import CancelToken, Progress
-from cnaps_desktop.engine.download import download_folder, download_model
 from cnaps_desktop.engine.errors import (
     Cancelled,
     CorruptCheckpointError,
@@ -23,7 +22,8 @@ from cnaps_desktop.engine.errors import (
     ModelMismatchError,
     ModelNotFoundError,
 )
-from cnaps_desktop.engine.model_manifest import find_record
+from cnaps_desktop.engine.models.download import download_folder, download_model
+from cnaps_desktop.engine.models.manifest import find_record
 from tests.local_server import LocalServer, serve
 
 TINY = (4, 3, 5)

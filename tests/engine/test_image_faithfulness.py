@@ -17,7 +17,7 @@ from PIL import Image as PILImage
 from PIL import ImageCms
 
 from cnaps_desktop.engine.errors import ImageError, OutputError
-from cnaps_desktop.engine.imageio import read_image, restore_file
+from cnaps_desktop.engine.image.io import read_image, restore_file
 from cnaps_desktop.engine.options import RestoreOptions
 from tests.engine.engine_models import SmallReceptiveField, wrap_module
 

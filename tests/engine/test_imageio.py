@@ -19,8 +19,7 @@ from cnaps_desktop.engine.errors import (
     UnreadableImageError,
     UnsupportedImageError,
 )
-from cnaps_desktop.engine.image_metadata import ImageMetadata, is_lossless_webp
-from cnaps_desktop.engine.imageio import (
+from cnaps_desktop.engine.image.io import (
     IMAGE_SUFFIXES,
     Image,
     output_path_for,
@@ -28,6 +27,7 @@ from cnaps_desktop.engine.imageio import (
     restore_file,
     write_image,
 )
+from cnaps_desktop.engine.image.metadata import ImageMetadata, is_lossless_webp
 from cnaps_desktop.engine.options import RestoreOptions
 from tests.engine.engine_models import SmallReceptiveField, wrap_module
 

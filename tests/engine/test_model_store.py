@@ -12,16 +12,16 @@ from safetensors.torch import save_file
 
 from cnaps_desktop import load_model, paths
 from cnaps_desktop.engine.arch.mssnet import KNOWN_VARIANTS, MSSNet
-from cnaps_desktop.engine.catalog import MSSNET_VARIANT_NAMES, load_catalog
 from cnaps_desktop.engine.errors import (
     CorruptCheckpointError,
     ModelMismatchError,
     ModelNotFoundError,
     UnsafeCheckpointError,
 )
-from cnaps_desktop.engine.model_manifest import LOCK_NAME, MANIFEST_NAME, read_manifest
-from cnaps_desktop.engine.model_store import import_model, list_models
-from cnaps_desktop.engine.registry import architecture_registry
+from cnaps_desktop.engine.models.catalog import MSSNET_VARIANT_NAMES, load_catalog
+from cnaps_desktop.engine.models.manifest import LOCK_NAME, MANIFEST_NAME, read_manifest
+from cnaps_desktop.engine.models.registry import architecture_registry
+from cnaps_desktop.engine.models.store import import_model, list_models
 from tests.engine.test_download import TINY, TINY_S, write_catalog
 
 
@@ -218,7 +218,7 @@ def test_two_programs_adding_models_at_once_keep_every_record(isolated_home: Pat
     start = isolated_home / "start"
     script = (
         "import pathlib, sys, time\n"
-        "from cnaps_desktop.engine.model_manifest import ManifestRecord, save_record\n"
+        "from cnaps_desktop.engine.models.manifest import ManifestRecord, save_record\n"
         "while not pathlib.Path(sys.argv[2]).exists():\n"  # both start writing together
         "    time.sleep(0.001)\n"
         "for i in range(60):\n"

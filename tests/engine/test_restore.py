@@ -8,7 +8,7 @@ import torch
 
 from cnaps_desktop.engine.cancel import CancelToken, Progress
 from cnaps_desktop.engine.errors import Cancelled, UnsupportedImageError
-from cnaps_desktop.engine.models import load_model
+from cnaps_desktop.engine.models.loader import load_model
 from cnaps_desktop.engine.options import RestoreOptions
 from cnaps_desktop.engine.restore import (
     from_unit_float,

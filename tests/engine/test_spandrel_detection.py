@@ -16,7 +16,7 @@ import torch
 from safetensors.torch import save_file
 
 from cnaps_desktop import load_model
-from cnaps_desktop.engine.registry import architecture_registry
+from cnaps_desktop.engine.models.registry import architecture_registry
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from safetensors.torch import save_file
 
 from cnaps_desktop import load_model
 from cnaps_desktop.engine.arch.mssnet import MSSNet
-from cnaps_desktop.engine.video import VideoOptions, bench_video, restore_video
-from cnaps_desktop.engine.video_batch import BatchedModel, auto_batch_size, run_model_on_batch
+from cnaps_desktop.engine.video.batch import BatchedModel, auto_batch_size, run_model_on_batch
+from cnaps_desktop.engine.video.restore import VideoOptions, bench_video, restore_video
 from tests.engine.video_clips import make_clip
 
 
@@ -29,7 +29,7 @@ def decoded_rgb(path: Path) -> list[np.ndarray]:
     """Frames as the video engine hands them to the model (RGB, the file's colour matrix)."""
     import av
 
-    from cnaps_desktop.engine.video_probe import colour_facts, frame_to_rgb
+    from cnaps_desktop.engine.video.probe import colour_facts, frame_to_rgb
 
     with av.open(str(path)) as container:
         return [frame_to_rgb(f, colour_facts(f)) for f in container.decode(video=0)]
@@ -65,7 +65,7 @@ def test_out_of_memory_halves_the_batch_then_falls_back(tiny, monkeypatch) -> No
             raise torch.OutOfMemoryError("out of memory")
         return chunk
 
-    monkeypatch.setattr("cnaps_desktop.engine.video_batch.run_model_on_batch", fake_run)
+    monkeypatch.setattr("cnaps_desktop.engine.video.batch.run_model_on_batch", fake_run)
     batched = BatchedModel(tiny, 4, fallback=lambda chunk: chunk)
     out = batched(frames(4))
     assert out.shape == (4, 24, 40, 3)

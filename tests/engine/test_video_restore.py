@@ -11,13 +11,13 @@ import pytest
 
 from cnaps_desktop.engine.cancel import Progress
 from cnaps_desktop.engine.errors import VideoError
-from cnaps_desktop.engine.video import (
+from cnaps_desktop.engine.video.probe import colour_facts, frame_timestamps, frame_to_rgb
+from cnaps_desktop.engine.video.restore import (
     VideoOptions,
     probe_video,
     restore_video,
     video_output_path,
 )
-from cnaps_desktop.engine.video_probe import colour_facts, frame_timestamps, frame_to_rgb
 from tests.conftest import shared_path
 from tests.engine.video_clips import frame_pixels, make_clip
 
@@ -282,7 +282,7 @@ def _two_titled_tracks(path: Path) -> Path:
 
 @pytest.mark.parametrize("suffix", [".mp4", ".mov", ".mkv"])
 def test_audio_track_titles_are_kept_and_checked(suffix: str, tmp_path: Path) -> None:
-    from cnaps_desktop.engine.video_probe import stream_title
+    from cnaps_desktop.engine.video.probe import stream_title
 
     source = _two_titled_tracks(tmp_path / "two.mkv")
     assert [a.title for a in probe_video(source).audio] == ["Commentary", "Music"]
@@ -300,7 +300,7 @@ def test_audio_track_titles_are_kept_and_checked(suffix: str, tmp_path: Path) ->
 
 def test_a_title_the_output_lost_is_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The summary claims only what reading the written file back showed."""
-    from cnaps_desktop.engine import video_assemble
+    from cnaps_desktop.engine.video import assemble as video_assemble
 
     source = _two_titled_tracks(tmp_path / "two.mkv")
     monkeypatch.setattr(video_assemble, "_copy_stream_tags", lambda source, target: None)

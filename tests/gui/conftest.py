@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
 
-from cnaps_desktop.engine import display
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback, report
 from cnaps_desktop.engine.errors import CorruptImageError
 from cnaps_desktop.engine.facts import ModelInfo
+from cnaps_desktop.engine.image import display
 from cnaps_desktop.gui.services import CheckpointChoice, EngineServices, LoadedFacts, RunSettings
 
 TILES = 4

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from cnaps_desktop import paths
 from cnaps_desktop.engine.errors import Cancelled, CorruptImageError
-from cnaps_desktop.gui.error_dialog import (
+from cnaps_desktop.gui.widgets.error_dialog import (
     UncaughtErrorNotifier,
     install_exception_hooks,
     plain_message,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cnaps_desktop.engine.catalog import load_catalog
-from cnaps_desktop.gui.explain_pane import ExplainPane, ScreenFacts, read_links
+from cnaps_desktop.engine.models.catalog import load_catalog
+from cnaps_desktop.gui.widgets.explain_pane import ExplainPane, ScreenFacts, read_links
 from tests.gui.conftest import model_info
 
 RELATED_PAPERS = (

@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
-from cnaps_desktop.gui.file_list import FileState
+from cnaps_desktop.gui.widgets.file_list import FileState
 from tests.gui.conftest import EngineDouble
 
 

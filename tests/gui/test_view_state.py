@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cnaps_desktop.engine.cancel import Progress
-from cnaps_desktop.gui import view_state as vs
-from cnaps_desktop.gui.run_words import preview_box, progress_words
+from cnaps_desktop.gui.widgets import view_state as vs
+from cnaps_desktop.gui.words import preview_box, progress_words
 from cnaps_desktop.jobs import JobProgress
 
 

@@ -117,7 +117,7 @@ def diagnose_file(
 
     A file that cannot be read raises one :class:`~cnaps_desktop.engine.errors.ImageError`.
     """
-    from cnaps_desktop.engine.imageio import read_image
+    from cnaps_desktop.engine.image.io import read_image
 
     image = read_image(path)
     return diagnose_pixels(image.pixels, checkpoint, file=path)

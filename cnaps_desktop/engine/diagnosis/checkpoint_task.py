@@ -36,8 +36,8 @@ class CheckpointTask:
 
 def task_for(name_or_path: str | Path = "default") -> CheckpointTask:
     """The task of a catalog name, an imported model's name or a checkpoint file."""
-    from cnaps_desktop.engine.catalog import find_entry, load_catalog
-    from cnaps_desktop.engine.model_manifest import find_record, read_manifest
+    from cnaps_desktop.engine.models.catalog import find_entry, load_catalog
+    from cnaps_desktop.engine.models.manifest import find_record, read_manifest
 
     text = str(name_or_path)
     entry = find_entry(text)

@@ -14,7 +14,7 @@ import numpy as np
 
 from cnaps_desktop.engine.cancel import CancelToken
 from cnaps_desktop.engine.errors import ImageError
-from cnaps_desktop.engine.models import LoadedModel
+from cnaps_desktop.engine.models.loader import LoadedModel
 from cnaps_desktop.engine.options import RestoreOptions
 from cnaps_desktop.engine.restore import restore_array
 from cnaps_desktop.engine.training.data import list_pairs, read_rgb

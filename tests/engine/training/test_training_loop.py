@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from cnaps_desktop.engine.arch.mssnet import MSSNet, MSSNetConfig
-from cnaps_desktop.engine.checkpoint import read_checkpoint_object
-from cnaps_desktop.engine.models import load_model
+from cnaps_desktop.engine.models.checkpoint import read_checkpoint_object
+from cnaps_desktop.engine.models.loader import load_model
 from cnaps_desktop.engine.training.data import SourceSpec
 from cnaps_desktop.engine.training.loop import (
     TrainOptions,

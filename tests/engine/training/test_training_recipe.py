@@ -14,7 +14,7 @@ import pytest
 import torch
 
 from cnaps_desktop.engine.arch.mssnet import MSSNetConfig
-from cnaps_desktop.engine.checkpoint import read_checkpoint_object
+from cnaps_desktop.engine.models.checkpoint import read_checkpoint_object
 from cnaps_desktop.engine.training.data import SourceSpec, ValidationPair
 from cnaps_desktop.engine.training.loop import LOG_NAME, TrainOptions, choose_threads, train
 from cnaps_desktop.engine.training.networks import (

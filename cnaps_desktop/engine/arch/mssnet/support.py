@@ -1,6 +1,6 @@
 """MSSNet as a spandrel architecture: detection from state-dict keys, variant from tensor shapes.
 
-Import this module only through :func:`cnaps_desktop.engine.registry.architecture_registry`,
+Import this module only through :func:`cnaps_desktop.engine.models.registry.architecture_registry`,
 which makes sure spandrel (and the torchvision it imports) can load first.
 """
 

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from cnaps_desktop.engine.cancel import CancelToken, Progress, ProgressCallback
-from cnaps_desktop.engine.catalog import find_entry
-from cnaps_desktop.gui.error_dialog import show_error
+from cnaps_desktop.engine.models.catalog import find_entry
 from cnaps_desktop.gui.job_bridge import JobBridge
 from cnaps_desktop.gui.services import CheckpointChoice, EngineServices
+from cnaps_desktop.gui.widgets.error_dialog import show_error
 from cnaps_desktop.jobs import JobProgress
 
 ADD_FILE = "__add_file__"

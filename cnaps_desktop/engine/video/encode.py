@@ -22,8 +22,8 @@ import av
 import numpy as np
 
 from cnaps_desktop.engine.errors import VideoError
-from cnaps_desktop.engine.video_options import OutputCodec
-from cnaps_desktop.engine.video_probe import CONVERSION_FLAGS, ColourFacts
+from cnaps_desktop.engine.video.options import OutputCodec
+from cnaps_desktop.engine.video.probe import CONVERSION_FLAGS, ColourFacts
 
 # Container used for segment files: one that keeps decoding timestamps (mp4/mov) for codecs with
 # reordered frames, Matroska for the intra-only FFV1.

@@ -25,7 +25,7 @@ def prepare_process() -> None:
 def main(open_paths: list[str] | None = None) -> int:
     """Open the window (with ``open_paths`` listed, as "Open with" asks) and run until closed."""
     prepare_process()
-    from cnaps_desktop.system_libraries import check_window_libraries
+    from cnaps_desktop.app.system_libraries import check_window_libraries
 
     missing = check_window_libraries()
     if missing:  # before Qt loads: Qt itself would abort with a screen of plugin errors
@@ -36,14 +36,14 @@ def main(open_paths: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from cnaps_desktop import paths
-    from cnaps_desktop.app_engine import real_services
-    from cnaps_desktop.gui.error_dialog import (
+    from cnaps_desktop.app.engine_services import real_services
+    from cnaps_desktop.gui.file_open_filter import FileOpenFilter
+    from cnaps_desktop.gui.main_window import MainWindow
+    from cnaps_desktop.gui.widgets.error_dialog import (
         UncaughtErrorNotifier,
         install_exception_hooks,
         show_error,
     )
-    from cnaps_desktop.gui.file_open_filter import FileOpenFilter
-    from cnaps_desktop.gui.main_window import MainWindow
     from cnaps_desktop.resources import resource_path
 
     logging.basicConfig(

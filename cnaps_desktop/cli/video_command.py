@@ -12,13 +12,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from cnaps_desktop.engine.video_options import CODEC_ALIASES, OUTPUT_CODECS, VideoOptions
+from cnaps_desktop.engine.video.options import CODEC_ALIASES, OUTPUT_CODECS, VideoOptions
 
 if TYPE_CHECKING:
     from cnaps_desktop.engine.cancel import CancelToken, Progress, ProgressCallback
-    from cnaps_desktop.engine.models import LoadedModel
+    from cnaps_desktop.engine.models.loader import LoadedModel
     from cnaps_desktop.engine.options import RestoreOptions
-    from cnaps_desktop.engine.video_options import VideoFacts
+    from cnaps_desktop.engine.video.options import VideoFacts
 
 
 def add_video_arguments(parser: argparse.ArgumentParser) -> None:
@@ -118,7 +118,7 @@ def parse_seconds(text: str) -> float:
 
 
 def is_video_input(path: Path) -> bool:
-    from cnaps_desktop.engine.video_probe import is_video_path
+    from cnaps_desktop.engine.video.probe import is_video_path
 
     return is_video_path(path)
 
@@ -142,8 +142,8 @@ def restore_video_input(
     """
     from tqdm import tqdm
 
-    from cnaps_desktop.engine.video import restore_video, video_output_path
-    from cnaps_desktop.engine.video_progress import FrameRateMeter
+    from cnaps_desktop.engine.video.progress import FrameRateMeter
+    from cnaps_desktop.engine.video.restore import restore_video, video_output_path
 
     stream = stream or sys.stderr
     options = video_options_from_args(args, restore_options)

@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cnaps_desktop import paths
-from cnaps_desktop.engine.catalog import DEFAULT_NAME, CatalogEntry, find_entry, load_catalog
 from cnaps_desktop.engine.errors import ModelMismatchError, ModelNotFoundError
-from cnaps_desktop.engine.model_manifest import (
+from cnaps_desktop.engine.models.catalog import DEFAULT_NAME, CatalogEntry, find_entry, load_catalog
+from cnaps_desktop.engine.models.manifest import (
     ManifestRecord,
     find_record,
     read_manifest,
@@ -110,7 +110,7 @@ def install_checkpoint(
 
     ``mismatch_hint`` ends the error when the file is not ``entry``'s variant.
     """
-    from cnaps_desktop.engine.models import describe_file, model_info
+    from cnaps_desktop.engine.models.loader import describe_file, model_info
 
     descriptor = describe_file(source)
     info = model_info(descriptor, source, entry)

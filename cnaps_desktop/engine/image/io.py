@@ -29,8 +29,8 @@ from cnaps_desktop.engine.errors import (
     UnsupportedImageError,
 )
 from cnaps_desktop.engine.facts import RunFacts
-from cnaps_desktop.engine.image_colour import to_rgb
-from cnaps_desktop.engine.image_encoding import (
+from cnaps_desktop.engine.image.colour import to_rgb
+from cnaps_desktop.engine.image.encoding import (
     FORMATS,
     SUFFIX_TO_FORMAT,
     check_heif_can_save,
@@ -40,29 +40,17 @@ from cnaps_desktop.engine.image_encoding import (
     pil_format_for,
     write_atomically,
 )
-from cnaps_desktop.engine.image_metadata import (
-    EXIF_ORIENTATION,
-    ImageMetadata,
-    apply_orientation,
-    read_metadata,
-)
+from cnaps_desktop.engine.image.metadata import EXIF_ORIENTATION, apply_orientation, read_metadata
+from cnaps_desktop.engine.image.picture import Image, ImageMetadata
 from cnaps_desktop.engine.options import RestoreOptions
 
 if TYPE_CHECKING:
-    from cnaps_desktop.engine.models import LoadedModel
+    from cnaps_desktop.engine.models.loader import LoadedModel
 
 #: File name extensions read as images (lower case, with the dot).
 IMAGE_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp", ".heic", ".heif"}
 )
-
-
-@dataclass
-class Image:
-    """Pixels and what the file said about them."""
-
-    pixels: np.ndarray
-    metadata: ImageMetadata
 
 
 def register_heif() -> None:

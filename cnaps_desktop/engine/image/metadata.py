@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import struct
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image as PILImage
 
+from cnaps_desktop.engine.image.picture import UPRIGHT, ImageMetadata
+
 EXIF_ORIENTATION = 0x0112
-UPRIGHT = 1
 # A TIFF's first IFD is also what Pillow hands back as its "EXIF": the tags that describe how
 # the pixels are stored (size, samples, photometric, strips, compression, ...) must not be copied
 # onto the output, whose pixels are stored differently. Writing a CIELab TIFF's photometric tag
@@ -26,33 +26,6 @@ TIFF_LAYOUT_TAGS = frozenset(
     | {290, 291, 296, 317, 320, 322, 323, 324, 325, 332, 338, 339, 340, 341, 347, 530, 531}
     | {532, 34675}  # 34675: the ICC profile, which is carried on its own
 )
-
-
-@dataclass(frozen=True)
-class ImageMetadata:
-    """Facts and metadata of an image file, with nothing that needs the pixels."""
-
-    format: str
-    """Pillow's format name: "JPEG", "PNG", "TIFF", "WEBP", "BMP" or "HEIF"."""
-    bit_depth: int = 8
-    """Bits per channel in the file: 8, 16, or 32 for float TIFF."""
-    exif: bytes | None = None
-    """EXIF block with orientation reset to upright, or None."""
-    icc_profile: bytes | None = None
-    dpi: tuple[float, float] | None = None
-    orientation: int = UPRIGHT
-    """The EXIF orientation the file had (already applied to the pixels)."""
-    source: Path | None = None
-    lossless: bool = False
-    """The file was compressed losslessly (a WebP in VP8L): a WebP output then is too."""
-    colour_space: str | None = None
-    """"CMYK" or "LAB" when the file's pixels were in that space and became RGB for the model;
-    the writer converts them back where the output format holds that space."""
-    colour_profile: bytes | None = None
-    """The ICC profile of a CMYK file, kept for the conversion back (``icc_profile`` is then
-    None: it does not describe the RGB pixels)."""
-    notes: tuple[str, ...] = ()
-    """What reading changed or could not keep, in our words (e.g. damaged EXIF left out)."""
 
 
 def read_metadata(image: PILImage.Image, path: Path, bit_depth: int) -> ImageMetadata:

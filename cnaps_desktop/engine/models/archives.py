@@ -21,8 +21,8 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from cnaps_desktop.engine.catalog import CHECKPOINT_SUFFIXES, CatalogEntry
 from cnaps_desktop.engine.errors import CheckpointError, DownloadError
+from cnaps_desktop.engine.models.catalog import CHECKPOINT_SUFFIXES, CatalogEntry
 
 ARCHIVE_KINDS = ("zip", "tar")
 
@@ -190,8 +190,8 @@ def fits_entry(entry: CatalogEntry) -> Callable[[Path], bool]:
     """A test for :func:`extract_checkpoint`: the file loads as ``entry``'s variant."""
 
     def fits(path: Path) -> bool:
-        from cnaps_desktop.engine.model_store import check_fits_entry
-        from cnaps_desktop.engine.models import describe_file
+        from cnaps_desktop.engine.models.loader import describe_file
+        from cnaps_desktop.engine.models.store import check_fits_entry
 
         try:
             check_fits_entry(describe_file(path), entry, path)

@@ -17,8 +17,8 @@ import numpy as np
 from PIL import Image as PILImage
 
 from cnaps_desktop.engine.errors import OutputError
-from cnaps_desktop.engine.image_colour import SPACE_NAMES, from_rgb, keeps_space
-from cnaps_desktop.engine.image_metadata import ImageMetadata, add_png_metadata
+from cnaps_desktop.engine.image.colour import SPACE_NAMES, from_rgb, keeps_space
+from cnaps_desktop.engine.image.metadata import ImageMetadata, add_png_metadata
 
 #: Output format names (as for ``--format``) -> Pillow format and file extension.
 FORMATS = {

@@ -15,8 +15,8 @@ from string import Template
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from cnaps_desktop.engine.catalog import CatalogEntry
 from cnaps_desktop.engine.facts import ModelInfo
+from cnaps_desktop.engine.models.catalog import CatalogEntry
 from cnaps_desktop.resources import resource_path
 
 SECTIONS = ("task", "workflow", "mssnet", "checkpoints", "papers")

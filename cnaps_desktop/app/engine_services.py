@@ -25,9 +25,9 @@ RESTORED_SUFFIX = "_restored"
 
 
 def real_services() -> EngineServices:
-    from cnaps_desktop.engine import display
-    from cnaps_desktop.engine.imageio import IMAGE_SUFFIXES
-    from cnaps_desktop.engine.video import VIDEO_SUFFIXES
+    from cnaps_desktop.engine.image import display
+    from cnaps_desktop.engine.image.io import IMAGE_SUFFIXES
+    from cnaps_desktop.engine.video.restore import VIDEO_SUFFIXES
 
     return EngineServices(
         load_model=load_model,
@@ -65,7 +65,7 @@ def warm_up() -> None:
     import gc
 
     from cnaps_desktop.engine import display, imageio, restore  # noqa: F401
-    from cnaps_desktop.engine.registry import architecture_registry
+    from cnaps_desktop.engine.models.registry import architecture_registry
 
     architecture_registry()
     gc.collect()
@@ -86,7 +86,7 @@ def restore_options(settings: RunSettings) -> Any:
 
 
 def load_model(settings: RunSettings) -> Any:
-    from cnaps_desktop.engine.models import load_model as load
+    from cnaps_desktop.engine.models.loader import load_model as load
 
     return load(settings.checkpoint, device=settings.device, precision=settings.precision)
 
@@ -98,7 +98,7 @@ def describe_loaded(loaded: Any) -> LoadedFacts:
 
 
 def read_image(path: Path) -> Any:
-    from cnaps_desktop.engine.imageio import read_image as read
+    from cnaps_desktop.engine.image.io import read_image as read
 
     return read(path)
 
@@ -131,26 +131,26 @@ def restore_array(
 def restore_file(
     loaded: Any, path: Path, settings: RunSettings, token: CancelToken, progress: ProgressCallback
 ) -> Any:
-    from cnaps_desktop.engine.imageio import restore_file as restore
+    from cnaps_desktop.engine.image.io import restore_file as restore
 
     return restore(loaded, path, restore_options(settings), token, progress)
 
 
 def save_result(image: Any, pixels: np.ndarray, path: Path, output_format: str | None) -> Path:
     """Write ``pixels`` with the original's metadata (EXIF, ICC) to ``path``."""
-    from cnaps_desktop.engine.imageio import write_image
+    from cnaps_desktop.engine.image.io import write_image
 
     return write_image(dataclasses.replace(image, pixels=pixels), path, output_format)
 
 
 def output_path_for(path: Path, settings: RunSettings) -> Path:
-    from cnaps_desktop.engine.imageio import output_path_for as output_path
+    from cnaps_desktop.engine.image.io import output_path_for as output_path
 
     return output_path(path, settings.output_dir, RESTORED_SUFFIX, settings.output_format)
 
 
 def list_models() -> list[CheckpointChoice]:
-    from cnaps_desktop.engine.model_store import list_models as listed
+    from cnaps_desktop.engine.models.store import list_models as listed
 
     return [
         CheckpointChoice(name=str(status.name), installed=bool(status.installed))
@@ -159,25 +159,25 @@ def list_models() -> list[CheckpointChoice]:
 
 
 def import_model(path: Path, as_name: str | None) -> Path:
-    from cnaps_desktop.engine.model_store import import_model as adopt
+    from cnaps_desktop.engine.models.store import import_model as adopt
 
     return adopt(path, as_name=as_name)
 
 
 def download_model(name: str, progress: ProgressCallback, token: CancelToken) -> Path:
-    from cnaps_desktop.engine.download import download_model as download
+    from cnaps_desktop.engine.models.download import download_model as download
 
     return download(name, progress=progress, token=token)
 
 
 def probe_video(path: Path) -> Any:
-    from cnaps_desktop.engine.video import probe_video as probe
+    from cnaps_desktop.engine.video.restore import probe_video as probe
 
     return probe(path)
 
 
 def read_frame(path: Path, index: int) -> np.ndarray:
-    from cnaps_desktop.engine.video import read_frame as read
+    from cnaps_desktop.engine.video.restore import read_frame as read
 
     return read(path, index)
 
@@ -190,8 +190,8 @@ def restore_video(
     token: CancelToken,
     progress: ProgressCallback,
 ) -> Any:
-    from cnaps_desktop.engine.video import VideoOptions
-    from cnaps_desktop.engine.video import restore_video as restore
+    from cnaps_desktop.engine.video.restore import VideoOptions
+    from cnaps_desktop.engine.video.restore import restore_video as restore
 
     start, end = settings.frame_range(path) or (None, None)
     options = VideoOptions(restore=restore_options(settings), start_frame=start, end_frame=end)
@@ -199,7 +199,7 @@ def restore_video(
 
 
 def video_output_path_for(path: Path, settings: RunSettings) -> Path:
-    from cnaps_desktop.engine.video import video_output_path
+    from cnaps_desktop.engine.video.restore import video_output_path
 
     return video_output_path(path, settings.output_dir, RESTORED_SUFFIX)
 

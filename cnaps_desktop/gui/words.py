@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from cnaps_desktop.gui.services import Box
-from cnaps_desktop.gui.view_state import Box as ViewBox
+from cnaps_desktop.gui.widgets.view_state import Box as ViewBox
 from cnaps_desktop.jobs import JobProgress
 
 PREVIEW_REGION_SIDE = 768

@@ -17,9 +17,9 @@ from pathlib import Path
 import av
 
 from cnaps_desktop.engine.errors import VideoError
-from cnaps_desktop.engine.video_encode import mp4_timescale
-from cnaps_desktop.engine.video_options import StreamNote
-from cnaps_desktop.engine.video_probe import corrupt_while_reading, open_video, stream_title
+from cnaps_desktop.engine.video.encode import mp4_timescale
+from cnaps_desktop.engine.video.options import StreamNote
+from cnaps_desktop.engine.video.probe import corrupt_while_reading, open_video, stream_title
 
 # Output suffix -> FFmpeg muxer.
 CONTAINER_FOR_SUFFIX = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}

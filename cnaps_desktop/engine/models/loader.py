@@ -12,8 +12,6 @@ from pathlib import Path
 
 import torch
 
-from cnaps_desktop.engine.catalog import CatalogEntry, find_entry, load_catalog
-from cnaps_desktop.engine.checkpoint import read_state_dict
 from cnaps_desktop.engine.device import choose_device, choose_dtype
 from cnaps_desktop.engine.errors import (
     CheckpointError,
@@ -22,8 +20,10 @@ from cnaps_desktop.engine.errors import (
     UnsupportedModelError,
 )
 from cnaps_desktop.engine.facts import ModelInfo
-from cnaps_desktop.engine.model_manifest import find_record
-from cnaps_desktop.engine.registry import architecture_registry
+from cnaps_desktop.engine.models.catalog import CatalogEntry, find_entry, load_catalog
+from cnaps_desktop.engine.models.checkpoint import read_state_dict
+from cnaps_desktop.engine.models.manifest import find_record
+from cnaps_desktop.engine.models.registry import architecture_registry
 
 
 @dataclass

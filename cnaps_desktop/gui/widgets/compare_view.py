@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from cnaps_desktop.gui import view_state as vs
+from cnaps_desktop.gui.widgets import view_state as vs
 
 GRAB_DISTANCE = 10.0
 """How close (in logical pixels) the pointer must be to the divider to drag it."""

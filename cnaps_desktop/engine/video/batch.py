@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from cnaps_desktop.engine.cancel import CancelToken
 
 if TYPE_CHECKING:
-    from cnaps_desktop.engine.models import LoadedModel
+    from cnaps_desktop.engine.models.loader import LoadedModel
     from cnaps_desktop.engine.options import RestoreOptions
 
 FrameFunction = Callable[[np.ndarray], np.ndarray]

@@ -22,17 +22,17 @@ import av
 
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
 from cnaps_desktop.engine.errors import OutputError, VideoError
-from cnaps_desktop.engine.video_assemble import CONTAINER_FOR_SUFFIX, Window, assemble
-from cnaps_desktop.engine.video_encode import EncodePlan
-from cnaps_desktop.engine.video_options import (
+from cnaps_desktop.engine.video.assemble import CONTAINER_FOR_SUFFIX, Window, assemble
+from cnaps_desktop.engine.video.encode import EncodePlan
+from cnaps_desktop.engine.video.options import (
     OUTPUT_CODECS,
     OutputCodec,
     VideoFacts,
     VideoOptions,
     output_codec,
 )
-from cnaps_desktop.engine.video_pipeline import FrameFunction, PipelineJob, Selection, run_pipeline
-from cnaps_desktop.engine.video_probe import (
+from cnaps_desktop.engine.video.pipeline import FrameFunction, PipelineJob, Selection, run_pipeline
+from cnaps_desktop.engine.video.probe import (
     VIDEO_SUFFIXES,
     AudioStreamInfo,
     VideoInfo,
@@ -44,10 +44,10 @@ from cnaps_desktop.engine.video_probe import (
     read_frame,
     video_stream,
 )
-from cnaps_desktop.engine.video_resume import WorkFolder
+from cnaps_desktop.engine.video.resume import WorkFolder
 
 if TYPE_CHECKING:
-    from cnaps_desktop.engine.models import LoadedModel
+    from cnaps_desktop.engine.models.loader import LoadedModel
 
 __all__ = [
     "OUTPUT_CODECS",
@@ -241,7 +241,7 @@ def _rotation_matrix(source: Path) -> list[int] | None:
 def _auto_batch(loaded: LoadedModel | None) -> int:
     if loaded is None:
         return 1
-    from cnaps_desktop.engine.video_batch import auto_batch_size
+    from cnaps_desktop.engine.video.batch import auto_batch_size
 
     return auto_batch_size(loaded)
 
@@ -249,7 +249,7 @@ def _auto_batch(loaded: LoadedModel | None) -> int:
 def _model_frame_function(
     loaded: LoadedModel, batch_size: int, options: VideoOptions, token: CancelToken
 ) -> FrameFunction:
-    from cnaps_desktop.engine.video_batch import make_frame_function
+    from cnaps_desktop.engine.video.batch import make_frame_function
 
     return make_frame_function(loaded, batch_size, options.restore, token)
 
@@ -330,6 +330,6 @@ def bench_video(
     **kwargs: Any,
 ) -> dict[str, Any]:
     """End-to-end frames/s next to model-only frames/s; see ``video_bench.bench_video``."""
-    from cnaps_desktop.engine.video_bench import bench_video as measure
+    from cnaps_desktop.engine.bench.video import bench_video as measure
 
     return measure(loaded, path_or_size, device, **kwargs)

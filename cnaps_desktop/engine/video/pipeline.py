@@ -23,15 +23,15 @@ import numpy as np
 
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback, report
 from cnaps_desktop.engine.errors import CorruptVideoError, VideoError
-from cnaps_desktop.engine.video_encode import EncodePlan, SegmentEncoder
-from cnaps_desktop.engine.video_probe import (
+from cnaps_desktop.engine.video.encode import EncodePlan, SegmentEncoder
+from cnaps_desktop.engine.video.probe import (
     ColourFacts,
     corrupt_while_reading,
     frame_to_rgb,
     open_video,
     video_stream,
 )
-from cnaps_desktop.engine.video_resume import SegmentRecord, WorkFolder
+from cnaps_desktop.engine.video.resume import SegmentRecord, WorkFolder
 
 FrameFunction = Callable[[np.ndarray], np.ndarray]
 """Restores a batch: (N, H, W, 3) uint8 RGB in, (N, H*s, W*s, 3) uint8 RGB out."""

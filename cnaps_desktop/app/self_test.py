@@ -145,7 +145,7 @@ def _run_check(name: str, check: Callable[[_Run], str], run: _Run) -> CheckResul
 # ------------------------------------------------------------------------------------ checks
 def check_bundle(run: _Run) -> str:
     """resources/ and weights/ are where the locator says, and the default checkpoint is there."""
-    from cnaps_desktop.engine.catalog import find_entry, load_catalog
+    from cnaps_desktop.engine.models.catalog import find_entry, load_catalog
 
     resource_files = [p for p in resources.resource_path().rglob("*") if p.is_file()]
     if not resource_files:
@@ -166,7 +166,7 @@ def check_bundle(run: _Run) -> str:
 
 def check_model(run: _Run) -> str:
     from cnaps_desktop.engine.device import describe_device, precision_name
-    from cnaps_desktop.engine.models import load_model
+    from cnaps_desktop.engine.models.loader import load_model
 
     loaded = load_model(run.options.checkpoint, device=run.options.device)
     run.loaded = loaded
@@ -208,7 +208,7 @@ def check_images(run: _Run) -> str:
     """Each format is written with Pillow and read back through the engine's reader."""
     from PIL import Image as PILImage
 
-    from cnaps_desktop.engine.imageio import read_image
+    from cnaps_desktop.engine.image.io import read_image
 
     _register_heif()
     picture = generated_photo()
@@ -232,7 +232,7 @@ def check_images(run: _Run) -> str:
 
 def check_video(run: _Run) -> str:
     """A short clip written with PyAV's FFmpeg is probed and a frame read through the engine."""
-    from cnaps_desktop.engine.video import probe_video, read_frame
+    from cnaps_desktop.engine.video.restore import probe_video, read_frame
 
     path, codec = write_test_clip(run.work_dir / "clip.mp4")
     info = probe_video(path)
@@ -250,7 +250,7 @@ def check_window(run: _Run) -> str:
     """The main window opens and closes (offscreen when there is no display)."""
     if _needs_offscreen():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from cnaps_desktop.system_libraries import check_window_libraries
+    from cnaps_desktop.app.system_libraries import check_window_libraries
 
     missing = check_window_libraries()
     if missing:
@@ -282,7 +282,7 @@ def check_window(run: _Run) -> str:
 
 def _open_main_window(settings: Any) -> Any:
     """The window as the app builds it: with the real engine services."""
-    from cnaps_desktop.app_engine import real_services
+    from cnaps_desktop.app.engine_services import real_services
     from cnaps_desktop.gui.main_window import MainWindow
 
     return MainWindow(real_services(), settings)

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 
 from cnaps_desktop.engine.device import describe_device, precision_name
-from cnaps_desktop.engine.models import LoadedModel, load_model
+from cnaps_desktop.engine.models.loader import LoadedModel, load_model
 from cnaps_desktop.engine.options import RestoreOptions
 from cnaps_desktop.engine.restore import restore_pixels
 
@@ -244,7 +244,7 @@ class SeamResult:
 
 def tiled_vs_whole(loaded: LoadedModel, path: Path, tile: int, overlap: int = 64) -> SeamResult:
     """Restore ``path`` whole and in tiles of ``tile`` px; how far apart are the two?"""
-    from cnaps_desktop.engine.imageio import read_image
+    from cnaps_desktop.engine.image.io import read_image
     from cnaps_desktop.engine.restore import to_unit_float
 
     pixels = to_unit_float(read_image(path).pixels)

@@ -5,7 +5,7 @@ drive.google.com links and is a plain HTTP client otherwise. Bytes land in a par
 cache folder; a cut connection is resumed with an HTTP Range request (``retries`` times within one
 call, and again by the next call, which finds the partial file). Then:
 
-1. an archive is searched for the entry's checkpoint (see :mod:`cnaps_desktop.engine.archives`);
+1. an archive is searched for the entry's checkpoint (see :mod:`.archives`);
 2. the checkpoint's sha256 is compared with the catalog's, when the catalog has one: on a
    mismatch the file is removed and the download refused;
 3. the file goes through the same checks as ``models import`` (safe load, detection, variant,
@@ -23,11 +23,16 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from cnaps_desktop import paths
-from cnaps_desktop.engine.archives import archive_kind, extract_checkpoint, fits_entry
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback, report
-from cnaps_desktop.engine.catalog import CHECKPOINT_SUFFIXES, CatalogEntry, find_entry, load_catalog
 from cnaps_desktop.engine.errors import CnapsError, DownloadError, ModelNotFoundError
-from cnaps_desktop.engine.model_store import install_checkpoint, sha256_of
+from cnaps_desktop.engine.models.archives import archive_kind, extract_checkpoint, fits_entry
+from cnaps_desktop.engine.models.catalog import (
+    CHECKPOINT_SUFFIXES,
+    CatalogEntry,
+    find_entry,
+    load_catalog,
+)
+from cnaps_desktop.engine.models.store import install_checkpoint, sha256_of
 
 #: Extra attempts after a cut connection within one call; each resumes where the last stopped.
 DEFAULT_RETRIES = 3

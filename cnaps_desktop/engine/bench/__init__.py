@@ -1,0 +1,1 @@
+"""The measurements behind `cnaps-desktop bench`: photos (``image``) and videos (``video``)."""
