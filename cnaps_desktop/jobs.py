@@ -23,14 +23,17 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from cnaps_desktop.engine.cancel import CancelToken, Progress, ProgressCallback
 from cnaps_desktop.engine.errors import Cancelled
 
 log = logging.getLogger(__name__)
 
-Work = Callable[[CancelToken, ProgressCallback], Any]
+ResultT = TypeVar("ResultT")
+
+Work = Callable[[CancelToken, ProgressCallback], ResultT]
+"""A job: ``work(token, progress) -> result``; ``Work[Path]`` is one whose result is a Path."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,10 @@ def estimate_seconds_left(fraction: float, elapsed: float) -> float | None:
 
 
 @dataclass
-class JobCallbacks:
+class JobCallbacks(Generic[ResultT]):
     """What to call when a job reports; each runs on the worker thread."""
 
-    on_result: Callable[[Any], None] | None = None
+    on_result: Callable[[ResultT], None] | None = None
     on_error: Callable[[BaseException], None] | None = None
     on_progress: Callable[[JobProgress], None] | None = None
     on_cancelled: Callable[[], None] | None = None
@@ -97,10 +100,10 @@ class JobHandle:
 
 
 @dataclass
-class _Task:
+class _Task(Generic[ResultT]):
     handle: JobHandle
-    work: Work
-    callbacks: JobCallbacks
+    work: Work[ResultT]
+    callbacks: JobCallbacks[ResultT]
 
 
 class _Worker(threading.Thread):
@@ -108,7 +111,7 @@ class _Worker(threading.Thread):
 
     def __init__(self, name: str, niceness: int) -> None:
         super().__init__(name=f"cnaps-worker-{name}", daemon=True)
-        self.tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self.tasks: queue.SimpleQueue[_Task[Any] | None] = queue.SimpleQueue()
         self.niceness = niceness
 
     def run(self) -> None:
@@ -123,7 +126,7 @@ class _Worker(threading.Thread):
                 task.handle._finished.set()
 
 
-def _run_task(task: _Task) -> None:
+def _run_task(task: _Task[Any]) -> None:
     handle, callbacks = task.handle, task.callbacks
     if handle.token.cancelled:
         if not handle.dropped:
@@ -204,12 +207,12 @@ class JobRunner:
 
     def submit(
         self,
-        work: Work,
+        work: Work[ResultT],
         *,
         worker: str,
         lane: str | None = None,
         description: str = "",
-        callbacks: JobCallbacks | None = None,
+        callbacks: JobCallbacks[ResultT] | None = None,
     ) -> JobHandle:
         """Queue ``work`` on ``worker``; a job already in ``lane`` is dropped first."""
         with self._lock:
@@ -228,7 +231,7 @@ class JobRunner:
                 thread = _Worker(worker, self._niceness)
                 self._workers[worker] = thread
                 thread.start()
-        thread.tasks.put(_Task(handle, work, callbacks or JobCallbacks()))
+        thread.tasks.put(_Task(handle, work, callbacks or JobCallbacks[ResultT]()))
         return handle
 
     def current(self, lane: str) -> JobHandle | None:

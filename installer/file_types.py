@@ -63,8 +63,8 @@ FILE_TYPES: tuple[FileType, ...] = (
 
 # Where the engine keeps the suffixes it reads, per kind.
 ENGINE_SUFFIXES = {
-    "image": ("cnaps_desktop.engine.image.io", "IMAGE_SUFFIXES"),
-    "video": ("cnaps_desktop.engine.video.restore", "VIDEO_SUFFIXES"),
+    "image": ("cnaps_desktop.engine.image", "IMAGE_SUFFIXES"),
+    "video": ("cnaps_desktop.engine.video", "VIDEO_SUFFIXES"),
 }
 
 

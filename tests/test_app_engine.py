@@ -14,7 +14,7 @@ from cnaps_desktop.engine.cancel import CancelToken
 from cnaps_desktop.engine.errors import Cancelled
 from cnaps_desktop.engine.image.io import Image, read_image, write_image
 from cnaps_desktop.engine.image.metadata import ImageMetadata
-from cnaps_desktop.gui.services import RunSettings
+from cnaps_desktop.gui.services import DeviceChoice, RunSettings
 
 
 @pytest.fixture
@@ -67,7 +67,10 @@ def test_a_cancelled_token_stops_the_restore(tiny_checkpoint: Path, photo: Path)
 
 
 def test_devices_list_starts_with_automatic_and_the_cpu() -> None:
-    assert app_engine.devices()[:2] == [("auto", "Automatic (best available)"), ("cpu", "CPU")]
+    assert app_engine.devices()[:2] == [
+        DeviceChoice("auto", "Automatic (best available)"),
+        DeviceChoice("cpu", "CPU"),
+    ]
 
 
 def test_the_picker_lists_catalog_entries_and_an_imported_file(tiny_checkpoint: Path) -> None:
@@ -83,7 +86,7 @@ def test_the_picker_lists_catalog_entries_and_an_imported_file(tiny_checkpoint: 
 def test_a_video_part_chosen_in_the_window_is_the_part_restored(
     tiny_checkpoint: Path, tmp_path: Path
 ) -> None:
-    from cnaps_desktop.engine.video.restore import probe_video
+    from cnaps_desktop.engine.video import probe_video
     from tests.engine.video_clips import make_clip
 
     clip = make_clip(tmp_path / "clip.mp4", frames=12)

@@ -22,7 +22,7 @@ def make_photo(folder: Path, width: int, height: int, name: str = "photo.png") -
     """A blurred real photo scaled to width x height, written as an 8-bit PNG."""
     import cv2
 
-    from cnaps_desktop.engine.image.io import Image, ImageMetadata, write_image
+    from cnaps_desktop.engine.image import Image, ImageMetadata, write_image
 
     source = SHARED / "data" / "photos" / "chelsea.png"
     if source.is_file():

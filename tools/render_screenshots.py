@@ -73,7 +73,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from cnaps_desktop.app.engine_services import real_services
-    from cnaps_desktop.engine.models.catalog import find_entry
+    from cnaps_desktop.engine.models import find_entry
     from cnaps_desktop.gui.main_window import MainWindow
 
     checkpoint = args.checkpoint

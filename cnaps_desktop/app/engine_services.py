@@ -1,33 +1,39 @@
 """The real engine, bundled as the GUI's :class:`~cnaps_desktop.gui.services.EngineServices`.
 
-``gui/`` may not import the engine modules that pull in torch or OpenCV, so ``app.py`` builds this
-bundle and hands it to the window. Every function here runs on a worker thread.
+``gui/`` may not import the engine modules that pull in torch or OpenCV, so ``app/main.py`` builds
+this bundle and hands it to the window. Every function here runs on a worker thread.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
+from cnaps_desktop.engine.facts import RunFacts
+from cnaps_desktop.engine.image import Image, ImageMetadata
+from cnaps_desktop.engine.pixels import Box
 from cnaps_desktop.gui.services import (
-    Box,
     CheckpointChoice,
+    DeviceChoice,
     EngineServices,
     LoadedFacts,
+    ModelHandle,
     RunSettings,
 )
 
-RESTORED_SUFFIX = "_restored"
+if TYPE_CHECKING:
+    from cnaps_desktop.engine.models import LoadedModel
+    from cnaps_desktop.engine.options import RestoreOptions
+    from cnaps_desktop.engine.video import VideoFacts, VideoInfo
 
 
 def real_services() -> EngineServices:
-    from cnaps_desktop.engine.image import display
-    from cnaps_desktop.engine.image.io import IMAGE_SUFFIXES
-    from cnaps_desktop.engine.video.restore import VIDEO_SUFFIXES
+    from cnaps_desktop.engine.image import IMAGE_SUFFIXES, display_levels, paste_region
+    from cnaps_desktop.engine.video import VIDEO_SUFFIXES
 
     return EngineServices(
         load_model=load_model,
@@ -38,8 +44,8 @@ def real_services() -> EngineServices:
         restore_file=restore_file,
         save_result=save_result,
         output_path_for=output_path_for,
-        display_levels=display.display_levels,
-        paste_region=display.paste_region,
+        display_levels=display_levels,
+        paste_region=paste_region,
         image_suffixes=frozenset(IMAGE_SUFFIXES),
         video_suffixes=frozenset(VIDEO_SUFFIXES),
         list_models=list_models,
@@ -64,15 +70,21 @@ def warm_up() -> None:
     """
     import gc
 
-    from cnaps_desktop.engine import display, imageio, restore  # noqa: F401
-    from cnaps_desktop.engine.models.registry import architecture_registry
+    from cnaps_desktop.engine import restore  # noqa: F401
+    from cnaps_desktop.engine.image import display_levels, read_image  # noqa: F401
+    from cnaps_desktop.engine.models import architecture_registry
 
     architecture_registry()
     gc.collect()
     gc.freeze()
 
 
-def restore_options(settings: RunSettings) -> Any:
+def _engine_model(loaded: ModelHandle) -> LoadedModel:
+    """The engine's model behind a handle: the window hands back only what load_model made."""
+    return cast("LoadedModel", loaded)
+
+
+def restore_options(settings: RunSettings) -> RestoreOptions:
     from cnaps_desktop.engine.options import RestoreOptions
 
     return RestoreOptions(
@@ -81,30 +93,30 @@ def restore_options(settings: RunSettings) -> Any:
         tile=settings.tile,
         output_dir=settings.output_dir,
         output_format=settings.output_format,
-        suffix=RESTORED_SUFFIX,
     )
 
 
-def load_model(settings: RunSettings) -> Any:
-    from cnaps_desktop.engine.models.loader import load_model as load
+def load_model(settings: RunSettings) -> LoadedModel:
+    from cnaps_desktop.engine.models import load_model as load
 
     return load(settings.checkpoint, device=settings.device, precision=settings.precision)
 
 
-def describe_loaded(loaded: Any) -> LoadedFacts:
+def describe_loaded(handle: ModelHandle) -> LoadedFacts:
     from cnaps_desktop.engine.device import describe_device, precision_name
 
+    loaded = _engine_model(handle)
     return LoadedFacts(describe_device(loaded.device), precision_name(loaded.dtype))
 
 
-def read_image(path: Path) -> Any:
-    from cnaps_desktop.engine.image.io import read_image as read
+def read_image(path: Path) -> Image:
+    from cnaps_desktop.engine.image import read_image as read
 
     return read(path)
 
 
 def restore_region(
-    loaded: Any,
+    loaded: ModelHandle,
     pixels: np.ndarray,
     box: Box,
     settings: RunSettings,
@@ -113,11 +125,11 @@ def restore_region(
 ) -> np.ndarray:
     from cnaps_desktop.engine.restore import restore_region as restore
 
-    return restore(loaded, pixels, box, restore_options(settings), token, progress)
+    return restore(_engine_model(loaded), pixels, box, restore_options(settings), token, progress)
 
 
 def restore_array(
-    loaded: Any,
+    loaded: ModelHandle,
     pixels: np.ndarray,
     settings: RunSettings,
     token: CancelToken,
@@ -125,32 +137,36 @@ def restore_array(
 ) -> np.ndarray:
     from cnaps_desktop.engine.restore import restore_array as restore
 
-    return restore(loaded, pixels, restore_options(settings), token, progress)
+    return restore(_engine_model(loaded), pixels, restore_options(settings), token, progress)
 
 
 def restore_file(
-    loaded: Any, path: Path, settings: RunSettings, token: CancelToken, progress: ProgressCallback
-) -> Any:
-    from cnaps_desktop.engine.image.io import restore_file as restore
+    loaded: ModelHandle,
+    path: Path,
+    settings: RunSettings,
+    token: CancelToken,
+    progress: ProgressCallback,
+) -> RunFacts:
+    from cnaps_desktop.engine.photo import restore_file as restore
 
-    return restore(loaded, path, restore_options(settings), token, progress)
+    return restore(_engine_model(loaded), path, restore_options(settings), token, progress)
 
 
-def save_result(image: Any, pixels: np.ndarray, path: Path, output_format: str | None) -> Path:
+def save_result(image: Image, pixels: np.ndarray, path: Path, output_format: str | None) -> Path:
     """Write ``pixels`` with the original's metadata (EXIF, ICC) to ``path``."""
-    from cnaps_desktop.engine.image.io import write_image
+    from cnaps_desktop.engine.image import write_image
 
     return write_image(dataclasses.replace(image, pixels=pixels), path, output_format)
 
 
 def output_path_for(path: Path, settings: RunSettings) -> Path:
-    from cnaps_desktop.engine.image.io import output_path_for as output_path
+    from cnaps_desktop.engine.photo import output_path_for as output_path
 
-    return output_path(path, settings.output_dir, RESTORED_SUFFIX, settings.output_format)
+    return output_path(path, settings.output_dir, format=settings.output_format)
 
 
 def list_models() -> list[CheckpointChoice]:
-    from cnaps_desktop.engine.models.store import list_models as listed
+    from cnaps_desktop.engine.models import list_models as listed
 
     return [
         CheckpointChoice(name=str(status.name), installed=bool(status.installed))
@@ -159,59 +175,68 @@ def list_models() -> list[CheckpointChoice]:
 
 
 def import_model(path: Path, as_name: str | None) -> Path:
-    from cnaps_desktop.engine.models.store import import_model as adopt
+    from cnaps_desktop.engine.models import import_model as adopt
 
     return adopt(path, as_name=as_name)
 
 
 def download_model(name: str, progress: ProgressCallback, token: CancelToken) -> Path:
-    from cnaps_desktop.engine.models.download import download_model as download
+    from cnaps_desktop.engine.models import download_model as download
 
     return download(name, progress=progress, token=token)
 
 
-def probe_video(path: Path) -> Any:
-    from cnaps_desktop.engine.video.restore import probe_video as probe
+def probe_video(path: Path) -> VideoInfo:
+    from cnaps_desktop.engine.video import probe_video as probe
 
     return probe(path)
 
 
-def read_frame(path: Path, index: int) -> np.ndarray:
-    from cnaps_desktop.engine.video.restore import read_frame as read
+def read_frame(path: Path, index: int) -> Image:
+    """Frame ``index`` as an Image: decoded 8-bit RGB, with no EXIF or colour profile to keep.
 
-    return read(path, index)
+    Its metadata says what it is (a note naming the frame and ``path`` as the source) instead of
+    the field being optional, so every Image has metadata and no caller checks for None. The
+    format is the one a frame would be written in, PNG, which keeps it exactly; the window itself
+    never saves a frame (a video is restored as a whole).
+    """
+    from cnaps_desktop.engine.video import read_frame as read
+
+    notes = (f"frame {index + 1:,} of {path.name}",)
+    return Image(read(path, index), ImageMetadata(format="PNG", source=path, notes=notes))
 
 
 def restore_video(
-    loaded: Any,
+    loaded: ModelHandle,
     path: Path,
     output: Path,
     settings: RunSettings,
     token: CancelToken,
     progress: ProgressCallback,
-) -> Any:
-    from cnaps_desktop.engine.video.restore import VideoOptions
-    from cnaps_desktop.engine.video.restore import restore_video as restore
+) -> VideoFacts:
+    from cnaps_desktop.engine.video import VideoOptions
+    from cnaps_desktop.engine.video import restore_video as restore
 
     start, end = settings.frame_range(path) or (None, None)
     options = VideoOptions(restore=restore_options(settings), start_frame=start, end_frame=end)
-    return restore(loaded, path, output, options, token, progress)
+    return restore(_engine_model(loaded), path, output, options, token, progress)
 
 
 def video_output_path_for(path: Path, settings: RunSettings) -> Path:
-    from cnaps_desktop.engine.video.restore import video_output_path
+    from cnaps_desktop.engine.video import video_output_path
 
-    return video_output_path(path, settings.output_dir, RESTORED_SUFFIX)
+    return video_output_path(path, settings.output_dir)
 
 
-def devices() -> list[tuple[str, str]]:
+def devices() -> list[DeviceChoice]:
     import torch
 
-    choices = [("auto", "Automatic (best available)"), ("cpu", "CPU")]
+    choices = [DeviceChoice("auto", "Automatic (best available)"), DeviceChoice("cpu", "CPU")]
     if torch.cuda.is_available():
         for index in range(torch.cuda.device_count()):
-            choices.append((f"cuda:{index}", f"GPU {index}: {torch.cuda.get_device_name(index)}"))
+            name = torch.cuda.get_device_name(index)
+            choices.append(DeviceChoice(f"cuda:{index}", f"GPU {index}: {name}"))
     backend = getattr(torch.backends, "mps", None)
     if backend is not None and backend.is_available():
-        choices.append(("mps", "Apple GPU (MPS)"))
+        choices.append(DeviceChoice("mps", "Apple GPU (MPS)"))
     return choices

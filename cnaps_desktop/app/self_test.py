@@ -23,11 +23,17 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cnaps_desktop import __version__, paths, resources
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+
+    from cnaps_desktop.engine.models import LoadedModel
+    from cnaps_desktop.gui.main_window import MainWindow
 
 EXIT_PASSED = 0
 EXIT_FAILED = 1
@@ -68,7 +74,7 @@ class _Run:
 
     options: SelfTestOptions
     work_dir: Path
-    loaded: Any = None
+    loaded: LoadedModel | None = None
     results: list[CheckResult] = field(default_factory=list)
 
 
@@ -145,7 +151,7 @@ def _run_check(name: str, check: Callable[[_Run], str], run: _Run) -> CheckResul
 # ------------------------------------------------------------------------------------ checks
 def check_bundle(run: _Run) -> str:
     """resources/ and weights/ are where the locator says, and the default checkpoint is there."""
-    from cnaps_desktop.engine.models.catalog import find_entry, load_catalog
+    from cnaps_desktop.engine.models import find_entry, load_catalog
 
     resource_files = [p for p in resources.resource_path().rglob("*") if p.is_file()]
     if not resource_files:
@@ -166,7 +172,7 @@ def check_bundle(run: _Run) -> str:
 
 def check_model(run: _Run) -> str:
     from cnaps_desktop.engine.device import describe_device, precision_name
-    from cnaps_desktop.engine.models.loader import load_model
+    from cnaps_desktop.engine.models import load_model
 
     loaded = load_model(run.options.checkpoint, device=run.options.device)
     run.loaded = loaded
@@ -208,7 +214,7 @@ def check_images(run: _Run) -> str:
     """Each format is written with Pillow and read back through the engine's reader."""
     from PIL import Image as PILImage
 
-    from cnaps_desktop.engine.image.io import read_image
+    from cnaps_desktop.engine.image import read_image
 
     _register_heif()
     picture = generated_photo()
@@ -232,7 +238,7 @@ def check_images(run: _Run) -> str:
 
 def check_video(run: _Run) -> str:
     """A short clip written with PyAV's FFmpeg is probed and a frame read through the engine."""
-    from cnaps_desktop.engine.video.restore import probe_video, read_frame
+    from cnaps_desktop.engine.video import probe_video, read_frame
 
     path, codec = write_test_clip(run.work_dir / "clip.mp4")
     info = probe_video(path)
@@ -280,7 +286,7 @@ def check_window(run: _Run) -> str:
     return f"'{title}' opened and closed on the {app.platformName()} platform"
 
 
-def _open_main_window(settings: Any) -> Any:
+def _open_main_window(settings: QSettings) -> MainWindow:
     """The window as the app builds it: with the real engine services."""
     from cnaps_desktop.app.engine_services import real_services
     from cnaps_desktop.gui.main_window import MainWindow

@@ -8,7 +8,13 @@ import re
 from pathlib import Path
 
 from cnaps_desktop.cli import EXIT_OK
-from cnaps_desktop.cli.restore_command import _tile_argument
+from cnaps_desktop.cli.options import (
+    PRECISIONS,
+    add_checkpoint_argument,
+    add_device_argument,
+    add_precision_argument,
+    add_tile_arguments,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,14 +27,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--variant with random weights is used (speed does not depend on the weights).",
     )
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--checkpoint", metavar="NAME|PATH", help="catalog name or file")
+    add_checkpoint_argument(
+        which,
+        default=None,
+        help="catalog name or checkpoint file (default: random weights of --variant)",
+    )
     which.add_argument(
         "--variant", choices=("S", "base", "L"), default="S", help="random-weight MSSNet variant"
     )
     parser.add_argument("--size", default="1280x720", type=_size_argument, metavar="WxH")
-    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
-    parser.add_argument("--precision", default="auto", help="engine precision: auto, fp32, ...")
-    parser.add_argument("--tile", default="auto", type=_tile_argument, metavar="auto|N")
+    add_device_argument(parser)
+    add_precision_argument(parser, help=f"the engine's precision: {PRECISIONS}")
+    add_tile_arguments(parser)
     parser.add_argument("--repeat", type=int, default=1, metavar="N", help="runs per path")
     parser.add_argument(
         "--no-reference", action="store_true", help="time the engine path only (slow models)"
@@ -40,9 +50,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="IMAGE",
         help="instead of timing, compare tiled with whole-frame output on these images "
         "(tiles of --tile px, default 256, with --tile-overlap px of context)",
-    )
-    parser.add_argument(
-        "--tile-overlap", type=int, default=64, metavar="N", help="context per tile side (px)"
     )
     parser.add_argument(
         "--video",
@@ -67,7 +74,7 @@ def _size_argument(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cnaps_desktop.engine.bench.image import run_bench
+    from cnaps_desktop.engine.bench import run_bench
 
     if args.tiled_vs_whole:
         return run_seams(args)
@@ -119,8 +126,7 @@ def run(args: argparse.Namespace) -> int:
 
 def run_video(args: argparse.Namespace) -> int:
     """The video pipeline's cost next to the model's on the same device."""
-    from cnaps_desktop.engine.bench.image import load_bench_model
-    from cnaps_desktop.engine.bench.video import bench_video
+    from cnaps_desktop.engine.bench import bench_video, load_bench_model
 
     loaded = load_bench_model(args.checkpoint, args.variant, args.device, args.precision)
     source = args.size if args.video == "generated" else Path(args.video)
@@ -149,11 +155,11 @@ def run_seams(args: argparse.Namespace) -> int:
     import tempfile
     from dataclasses import asdict
 
-    from cnaps_desktop.engine.bench.image import _random_checkpoint, tiled_vs_whole
-    from cnaps_desktop.engine.models.loader import load_model
+    from cnaps_desktop.engine.bench import random_checkpoint, tiled_vs_whole
+    from cnaps_desktop.engine.models import load_model
 
     with tempfile.TemporaryDirectory() as folder:
-        checkpoint = args.checkpoint or _random_checkpoint(args.variant, Path(folder))
+        checkpoint = args.checkpoint or random_checkpoint(args.variant, Path(folder))
         loaded = load_model(checkpoint, args.device, args.precision)
     tile = args.tile or 256
     results = []

@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cnaps_desktop.cli import EXIT_FAILURES, EXIT_OK, EXIT_USAGE
@@ -41,58 +39,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cnaps_desktop.engine.diagnosis import diagnose_file
+    from cnaps_desktop.engine.cancel import CancelToken
     from cnaps_desktop.engine.diagnosis.checkpoint_task import task_for
-    from cnaps_desktop.engine.errors import CnapsError
+    from cnaps_desktop.engine.diagnosis.scan import blur_rank, diagnose_photos, expand_photos
 
-    files, failures = expand_photos(args.inputs)
-    if not files and not failures:
+    files, missing = expand_photos(args.inputs)
+    for message in missing:
+        print(f"failed  {message}", file=sys.stderr)
+    if not files and not missing:
         print("error: no photos found in the given inputs.", file=sys.stderr)
         return EXIT_USAGE
-    task = task_for(args.checkpoint)
-    found: list[Diagnosis] = []
-    for path in files:
-        try:
-            found.append(diagnose_file(path, task))
-        except (CnapsError, OSError, MemoryError) as error:
-            message = str(error) if isinstance(error, CnapsError) else f"{path.name}: {error}"
-            failures.append(message)
-            print(f"failed  {message}", file=sys.stderr)
+    result = diagnose_photos(files, CancelToken(), checkpoint=task_for(args.checkpoint))
+    for failure in result.failures:
+        print(f"failed  {failure.message}", file=sys.stderr)
+    found = list(result.diagnoses)
     if args.sort == "blur":
         found.sort(key=blur_rank, reverse=True)
     for diagnosis in found:
         print(json.dumps(diagnosis.as_dict()) if args.json else describe(diagnosis))
-    return EXIT_FAILURES if failures else EXIT_OK
-
-
-def expand_photos(inputs: Iterable[str]) -> tuple[list[Path], list[str]]:
-    """Files as given, folders as their photos (recursive, sorted); missing inputs as sentences."""
-    from cnaps_desktop.engine.image.io import IMAGE_SUFFIXES
-
-    files: list[Path] = []
-    missing: list[str] = []
-    for text in inputs:
-        path = Path(text).expanduser()
-        if path.is_dir():
-            files.extend(
-                child
-                for child in sorted(path.rglob("*"))
-                if child.is_file() and child.suffix.lower() in IMAGE_SUFFIXES
-            )
-        elif path.exists():
-            files.append(path)
-        else:
-            message = f"{path} does not exist; expected a photo or a folder."
-            missing.append(message)
-            print(f"failed  {message}", file=sys.stderr)
-    return files, missing
-
-
-def blur_rank(diagnosis: Diagnosis) -> float:
-    """Larger is more blurred: blurred photos by confidence above sharp ones (least sure first)."""
-    if diagnosis.blur == "sharp":
-        return 1.0 - diagnosis.blur_confidence
-    return 1.0 + diagnosis.blur_confidence
+    return EXIT_FAILURES if missing or result.failures else EXIT_OK
 
 
 def describe(diagnosis: Diagnosis) -> str:

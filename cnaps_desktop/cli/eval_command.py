@@ -8,6 +8,12 @@ import math
 import sys
 from pathlib import Path
 
+from cnaps_desktop.cli.options import (
+    add_checkpoint_argument,
+    add_device_argument,
+    add_precision_argument,
+)
+
 HELP = "Measure how much a model improves blurry/sharp pairs (PSNR and SSIM)."
 DESCRIPTION = """\
 DIR holds blur/NAME and sharp/NAME with matching names. For each pair, prints the PSNR and SSIM of
@@ -24,11 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--checkpoint",
-        default="default",
-        help="catalog name or checkpoint file (default: the default model)",
-    )
+    add_checkpoint_argument(parser)
     parser.add_argument(
         "--pairs",
         type=Path,
@@ -36,8 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="folder with blur/ and sharp/ sub-folders of matching names",
     )
-    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
-    parser.add_argument("--precision", default="auto", help="auto, fp32, fp16 or bf16")
+    add_device_argument(parser)
+    add_precision_argument(parser)
     parser.add_argument("--save", type=Path, metavar="DIR", help="also write the restored images")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.set_defaults(handler=run)
@@ -59,7 +61,7 @@ def _psnr(value: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from cnaps_desktop.cli import EXIT_FAILURES, EXIT_OK
-    from cnaps_desktop.engine.models.loader import load_model
+    from cnaps_desktop.engine.models import load_model
     from cnaps_desktop.engine.training.evaluate import PairFigures, evaluate_folder
 
     loaded = load_model(args.checkpoint, device=args.device, precision=args.precision)

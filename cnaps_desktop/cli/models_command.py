@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from tqdm import tqdm
 
     from cnaps_desktop.engine.cancel import Progress
-    from cnaps_desktop.engine.models.store import ModelStatus
+    from cnaps_desktop.engine.models import ModelStatus
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -68,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # ------------------------------------------------------------------------------ list
 def run_list(args: argparse.Namespace) -> int:
     from cnaps_desktop import paths
-    from cnaps_desktop.engine.models.store import list_models
+    from cnaps_desktop.engine.models import list_models
 
     statuses = list_models()
     print(f"Model folder: {paths.models_dir(create=False)}")
@@ -118,7 +118,7 @@ def _where(status: ModelStatus) -> str:
 # ------------------------------------------------------------------------------ import
 def run_import(args: argparse.Namespace) -> int:
     from cnaps_desktop.engine.errors import CnapsError
-    from cnaps_desktop.engine.models.store import import_model
+    from cnaps_desktop.engine.models import import_model
 
     try:
         installed = import_model(args.file, as_name=args.as_name)
@@ -134,7 +134,7 @@ def run_import(args: argparse.Namespace) -> int:
 def run_download(args: argparse.Namespace) -> int:
     from cnaps_desktop.cli import EXIT_CANCELLED
     from cnaps_desktop.engine.errors import CnapsError, ModelNotFoundError
-    from cnaps_desktop.engine.models.download import download_model
+    from cnaps_desktop.engine.models import download_model
 
     bar = _ByteBar(args.name)
     try:
@@ -182,7 +182,7 @@ class _ByteBar:
 
 def _describe(installed: Path) -> str:
     """E.g. "Deblur-MSSNet-GoPro: MSSNet (wf=54, ...), deblur, sha256 1a2b3c4d5e6f..."."""
-    from cnaps_desktop.engine.models.manifest import read_manifest
+    from cnaps_desktop.engine.models import read_manifest
 
     record = next((r for r in read_manifest() if r.file == installed.name), None)
     if record is None:

@@ -2,7 +2,7 @@
 
 Each input is read, restored with one loaded model and written beside it (or into ``-o DIR``) as
 ``NAME_restored.EXT``. Videos are restored frame by frame with their sound, timing and metadata
-kept (see ``cli/video_cli.py`` for their options). A broken file is reported and skipped; the
+kept (their options are in ``cli/options.py``). A broken file is reported and skipped; the
 others are still done, and the command exits with 1 listing the failures at the end.
 """
 
@@ -17,12 +17,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cnaps_desktop.cli import EXIT_FAILURES, EXIT_OK, EXIT_USAGE
-from cnaps_desktop.cli.video_command import add_video_arguments, is_video_input, restore_video_input
+from cnaps_desktop.cli.options import (
+    add_checkpoint_argument,
+    add_device_argument,
+    add_output_arguments,
+    add_precision_argument,
+    add_tile_arguments,
+    add_video_arguments,
+    restore_options_from_args,
+    video_options_from_args,
+)
+from cnaps_desktop.cli.video_command import is_video_input, restore_video_input
 
 if TYPE_CHECKING:
     from cnaps_desktop.engine.cancel import ProgressCallback
     from cnaps_desktop.engine.facts import RunFacts
-    from cnaps_desktop.engine.models.loader import LoadedModel
+    from cnaps_desktop.engine.models import LoadedModel
     from cnaps_desktop.engine.options import RestoreOptions
 
 HOW_TO_GET_A_CHECKPOINT = (
@@ -42,49 +52,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "inputs", nargs="+", metavar="INPUT", help="image or video files, or folders"
     )
-    parser.add_argument(
-        "--checkpoint",
-        default="default",
-        metavar="NAME|PATH",
-        help="catalog name or checkpoint file (default: the default checkpoint)",
-    )
+    add_checkpoint_argument(parser)
     parser.add_argument("-o", "--output-dir", type=Path, metavar="DIR", help="output folder")
-    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
-    parser.add_argument("--precision", default="auto", help="auto, fp32, fp16 or bf16")
-    parser.add_argument(
-        "--tile",
-        default="auto",
-        type=_tile_argument,
-        metavar="auto|N",
-        help="tile edge in pixels (auto: from free memory; 0: whole image at once)",
-    )
-    parser.add_argument(
-        "--tile-overlap",
-        type=int,
-        default=64,
-        metavar="N",
-        help="context in pixels each tile sees beyond what it keeps (default 64)",
-    )
-    parser.add_argument(
-        "--format", help="output format: jpeg, png, tiff, webp, bmp or heic (default: as input)"
-    )
-    parser.add_argument("--suffix", default="_restored", help="added to output names")
+    add_device_argument(parser)
+    add_precision_argument(parser)
+    add_tile_arguments(parser)
+    add_output_arguments(parser)
     add_video_arguments(parser)
     parser.set_defaults(handler=run)
-
-
-def _tile_argument(text: str) -> int | None:
-    if text.strip().lower() == "auto":
-        return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a tile size; expected auto or N"
-        ) from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("the tile size cannot be negative")
-    return value
 
 
 @dataclass
@@ -95,26 +70,15 @@ class BatchResult:
 
 def run(args: argparse.Namespace) -> int:
     from cnaps_desktop.engine.errors import ModelNotFoundError
-    from cnaps_desktop.engine.image.io import FORMATS
-    from cnaps_desktop.engine.models.loader import load_model
-    from cnaps_desktop.engine.options import RestoreOptions
+    from cnaps_desktop.engine.models import load_model
 
-    if args.format and args.format.strip().lower().lstrip(".") not in FORMATS:
-        print(
-            f"error: '{args.format}' is not an output format; expected one of "
-            f"{', '.join(sorted(set(FORMATS)))}.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
+    # Every option is checked, and the output folder tried, before the model loads or runs.
+    options = restore_options_from_args(args)
+    video_options_from_args(args, options)  # a malformed --frames or --time fails here once
     if args.output_dir is not None:
-        from cnaps_desktop.engine.errors import OutputError
-        from cnaps_desktop.engine.image.encoding import check_output_folder
+        from cnaps_desktop.engine.files import check_output_folder
 
-        try:  # before the model loads or runs: a read-only folder fails at once
-            check_output_folder(args.output_dir)
-        except OutputError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return EXIT_USAGE
+        check_output_folder(args.output_dir)  # OutputError: "error: ...", exit 2
     inputs, missing = expand_inputs(args.inputs, args.suffix)
     if not inputs and not missing:
         print("error: no images or videos found in the given inputs.", file=sys.stderr)
@@ -126,15 +90,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: {HOW_TO_GET_A_CHECKPOINT}", file=sys.stderr)
             return EXIT_USAGE
         raise
-    options = RestoreOptions(
-        device=args.device,
-        precision=args.precision,
-        tile=args.tile,
-        tile_overlap=args.tile_overlap,
-        output_dir=args.output_dir,
-        output_format=args.format,
-        suffix=args.suffix,
-    )
     started = time.perf_counter()
     result = restore_all(loaded, inputs, options, args)
     result.failed[:0] = missing
@@ -145,8 +100,8 @@ def run(args: argparse.Namespace) -> int:
 def expand_inputs(inputs: Iterable[str], suffix: str) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Files as given, folders as their images and videos (sorted, not recursive, earlier
     outputs skipped)."""
-    from cnaps_desktop.engine.image.io import IMAGE_SUFFIXES
-    from cnaps_desktop.engine.video.probe import VIDEO_SUFFIXES
+    from cnaps_desktop.engine.image import IMAGE_SUFFIXES
+    from cnaps_desktop.engine.video import VIDEO_SUFFIXES
 
     wanted = set(IMAGE_SUFFIXES) | set(VIDEO_SUFFIXES)
 
@@ -221,7 +176,7 @@ def restore_image_input(
     loaded: LoadedModel, path: Path, options: RestoreOptions, progress: ProgressCallback
 ) -> RunFacts:
     """Restore one image file with ``restore_file``."""
-    from cnaps_desktop.engine.image.io import restore_file
+    from cnaps_desktop.engine.photo import restore_file
 
     return restore_file(loaded, path, options, progress=progress)
 

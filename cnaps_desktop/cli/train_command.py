@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from cnaps_desktop.engine.training.synthesis import SynthesisOptions
+from cnaps_desktop.cli.options import (
+    ArgumentProblem,
+    add_device_argument,
+    add_synthesis_arguments,
+    train_options_from_args,
+)
 
 HELP = "Train, resume or fine-tune an MSSNet deblurring model on your photos."
 DESCRIPTION = """\
@@ -92,19 +95,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NORM",
         help="clip the gradient norm to NORM (default 0: no clipping)",
     )
-    synthesis = parser.add_argument_group("blur synthesis (photos: sources)")
-    synthesis.add_argument(
-        "--travel",
-        metavar="LOW,HIGH",
-        help="camera-shake travel in pixels, drawn log-uniform (default 3,40)",
-    )
-    for name, share in (("noise", 0.7), ("jpeg", 0.6), ("defocus", 0.15)):
-        synthesis.add_argument(
-            f"--{name}-share",
-            type=float,
-            metavar="P",
-            help=f"share of samples that get {name} (0 to 1; default {share:g})",
-        )
+    add_synthesis_arguments(parser)
     parser.add_argument(
         "--heldout",
         action="append",
@@ -121,7 +112,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="validate every N steps and at the end (0: only at the end)",
     )
     parser.add_argument("--seed", type=int, default=1234, help="random seed (default 1234)")
-    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    add_device_argument(parser)
     parser.add_argument(
         "--threads",
         type=int,
@@ -153,60 +144,15 @@ def run(args: argparse.Namespace) -> int:
 
     from cnaps_desktop.cli import EXIT_CANCELLED, EXIT_OK, EXIT_USAGE
     from cnaps_desktop.engine.cancel import CancelToken
-    from cnaps_desktop.engine.training.data import SourceSpec
-    from cnaps_desktop.engine.training.loop import TrainOptions, parse_config, train
+    from cnaps_desktop.engine.training.loop import train
 
     if args.export is not None:
         return _export(args)
-    if not args.data:
-        print("error: give at least one --data KIND:DIR (photos:, frames: or pairs:).")
-        return EXIT_USAGE
     try:
-        config = parse_config(args.config) if args.config else None
-    except ValueError as error:
-        print(f"error: {error}")
+        options = train_options_from_args(args)
+    except ArgumentProblem as problem:
+        print(f"error: {problem}")  # train's usage errors go to stdout, with its log
         return EXIT_USAGE
-    for name in ("steps", "batch", "crop"):
-        if getattr(args, name) <= 0:
-            print(f"error: --{name} must be a positive number.")
-            return EXIT_USAGE
-    if args.crop % 16:
-        print("error: --crop must be a multiple of 16 (MSSNet works at 1/16 of the input).")
-        return EXIT_USAGE
-    if args.init is not None and not args.init.is_file():
-        print(f"error: {args.init} does not exist; expected a checkpoint file for --init.")
-        return EXIT_USAGE
-    try:
-        synthesis = _synthesis_options(args)
-    except ValueError as error:
-        print(f"error: {error}")
-        return EXIT_USAGE
-    for folder in args.heldout:
-        if not (folder / "blur").is_dir() or not (folder / "sharp").is_dir():
-            print(f"error: {folder} is not a pairs folder; expected blur/ and sharp/ inside it.")
-            return EXIT_USAGE
-    options = TrainOptions(
-        data=tuple(SourceSpec.parse(text) for text in args.data),
-        output_dir=args.output.expanduser(),
-        config=config,
-        steps=args.steps,
-        batch=args.batch,
-        crop=args.crop,
-        lr=args.lr,
-        warmup_steps=min(args.warmup, args.steps),
-        seed=args.seed,
-        device=args.device,
-        minutes=args.minutes,
-        cpu_minutes=args.cpu_minutes,
-        clip_grad=args.clip_grad,
-        synthesis=synthesis,
-        heldout=tuple(args.heldout),
-        init=args.init,
-        resume=not args.fresh,
-        validate_every=args.validate_every,
-        threads=args.threads,
-        precision=args.precision,
-    )
     token = CancelToken()
 
     def stop_cleanly(signum: int, frame: object) -> None:
@@ -233,34 +179,6 @@ def run(args: argparse.Namespace) -> int:
         f"{result.seconds / 60:.1f} min; checkpoint {result.checkpoint}"
     )
     return EXIT_OK
-
-
-def _synthesis_options(args: argparse.Namespace) -> SynthesisOptions:
-    """The synthesis defaults with the command line's changes; ValueError names a bad one."""
-    from dataclasses import replace
-
-    from cnaps_desktop.engine.training.synthesis import SynthesisOptions
-
-    options = SynthesisOptions()
-    if args.travel:
-        parts = args.travel.split(",")
-        try:
-            low, high = (float(p) for p in parts)
-        except ValueError:
-            low = high = -1.0
-        if len(parts) != 2 or not 0 < low <= high:
-            raise ValueError(
-                f"--travel {args.travel}: expected LOW,HIGH pixels with 0 < LOW <= HIGH."
-            )
-        options = replace(options, travel_px=(low, high))
-    for name in ("noise", "jpeg", "defocus"):
-        share = getattr(args, f"{name}_share")
-        if share is None:
-            continue
-        if not 0.0 <= share <= 1.0:
-            raise ValueError(f"--{name}-share {share:g}: expected a share from 0 to 1.")
-        options = replace(options, **{f"{name}_share": share})
-    return options
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -1,8 +1,10 @@
-"""Video options and per-video work for ``cnaps-desktop restore``.
+"""Per-video work for ``cnaps-desktop restore``.
 
-The restore command calls :func:`add_video_arguments` on its parser, and for every input that
-:func:`is_video_input` accepts it calls :func:`restore_video_input`, which shows a progress bar
-with frames per second and time left, and returns the facts for the summary.
+For every input that :func:`is_video_input` accepts, the restore command calls
+:func:`restore_video_input`, which shows a progress bar with frames per second and time left,
+prints one summary line and returns the facts. The video options themselves (``--codec``,
+``--frames``, ...) and their conversion to :class:`VideoOptions` are in ``cli/options.py``; their
+names are importable from here too.
 """
 
 from __future__ import annotations
@@ -12,113 +14,33 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from cnaps_desktop.engine.video.options import CODEC_ALIASES, OUTPUT_CODECS, VideoOptions
+from cnaps_desktop.cli.options import (
+    add_video_arguments,
+    parse_seconds,
+    split_range,
+    video_options_from_args,
+)
+from cnaps_desktop.engine.options import RESTORED_SUFFIX
 
 if TYPE_CHECKING:
     from cnaps_desktop.engine.cancel import CancelToken, Progress, ProgressCallback
-    from cnaps_desktop.engine.models.loader import LoadedModel
+    from cnaps_desktop.engine.models import LoadedModel
     from cnaps_desktop.engine.options import RestoreOptions
-    from cnaps_desktop.engine.video.options import VideoFacts
+    from cnaps_desktop.engine.video import VideoFacts
 
-
-def add_video_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the options that apply to video inputs."""
-    group = parser.add_argument_group(
-        "video", "options for video inputs (sound, timing, rotation and metadata are kept)"
-    )
-    group.add_argument(
-        "--codec",
-        default="h264",
-        choices=[*OUTPUT_CODECS, *CODEC_ALIASES],
-        help="output codec: h264 (.mp4, default), h265, lossless/ffv1 (.mkv, the exact "
-        "restored pixels) or prores (.mov)",
-    )
-    group.add_argument(
-        "--crf", type=int, help="H.264/H.265 quality, 0-51, lower is better (default 18/20)"
-    )
-    group.add_argument(
-        "--preset", default="medium", help="x264/x265 speed preset (default: medium)"
-    )
-    group.add_argument(
-        "--frames",
-        metavar="START:END",
-        help="restore only frames START to END-1 (0-based; either side may be left out)",
-    )
-    group.add_argument(
-        "--time",
-        metavar="START:END",
-        help="restore only this time range, in seconds or [H:]MM:SS(.s), e.g. 0:10:0:15",
-    )
-    group.add_argument(
-        "--resume",
-        action="store_true",
-        help="continue an interrupted run of the same job, and keep finished work if cancelled",
-    )
-    group.add_argument(
-        "--batch-size", type=int, help="frames per model call (default: 1 on CPU, 4 on a GPU)"
-    )
-    group.add_argument(
-        "--segment-frames",
-        type=int,
-        default=120,
-        help="frames per resumable segment (default: 120)",
-    )
-
-
-def video_options_from_args(
-    args: argparse.Namespace, restore_options: RestoreOptions | None = None
-) -> VideoOptions:
-    """The VideoOptions the parsed arguments ask for; VideoError for a malformed range."""
-    start_frame = end_frame = None
-    start_time = end_time = None
-    if args.frames:
-        start, end = split_range(args.frames, "--frames")
-        start_frame = int(start) if start else None
-        end_frame = int(end) if end else None
-    if args.time:
-        start, end = split_range(args.time, "--time")
-        start_time = parse_seconds(start) if start else None
-        end_time = parse_seconds(end) if end else None
-    return VideoOptions(
-        codec=args.codec,
-        crf=args.crf,
-        preset=args.preset,
-        start_frame=start_frame,
-        end_frame=end_frame,
-        start_time=start_time,
-        end_time=end_time,
-        resume=args.resume,
-        batch_size=args.batch_size,
-        segment_frames=args.segment_frames,
-        restore=restore_options,
-    )
-
-
-def split_range(text: str, option: str) -> tuple[str, str]:
-    """ "A:B" -> ("A", "B"); the split is at the middle colon when times contain colons."""
-    from cnaps_desktop.engine.errors import VideoError
-
-    parts = text.split(":")
-    if len(parts) % 2 != 0:
-        raise VideoError(f"{option} expects START:END, got '{text}'.")
-    half = len(parts) // 2
-    start, end = ":".join(parts[:half]), ":".join(parts[half:])
-    for part in (start, end):
-        if part and not part.replace(":", "").replace(".", "").isdigit():
-            raise VideoError(f"{option} expects numbers in START:END, got '{text}'.")
-    return start, end
-
-
-def parse_seconds(text: str) -> float:
-    """ "90", "1:30", "0:01:30.5" -> seconds."""
-    seconds = 0.0
-    for part in text.split(":"):
-        seconds = seconds * 60 + float(part)
-    return seconds
+__all__ = [
+    "add_video_arguments",
+    "describe_video_facts",
+    "is_video_input",
+    "parse_seconds",
+    "restore_video_input",
+    "split_range",
+    "video_options_from_args",
+]
 
 
 def is_video_input(path: Path) -> bool:
-    from cnaps_desktop.engine.video.probe import is_video_path
+    from cnaps_desktop.engine.video import is_video_path
 
     return is_video_path(path)
 
@@ -128,7 +50,7 @@ def restore_video_input(
     input_path: Path,
     args: argparse.Namespace,
     output_dir: Path | None = None,
-    suffix: str = "_restored",
+    suffix: str = RESTORED_SUFFIX,
     token: CancelToken | None = None,
     restore_options: RestoreOptions | None = None,
     stream: TextIO | None = None,
@@ -142,8 +64,7 @@ def restore_video_input(
     """
     from tqdm import tqdm
 
-    from cnaps_desktop.engine.video.progress import FrameRateMeter
-    from cnaps_desktop.engine.video.restore import restore_video, video_output_path
+    from cnaps_desktop.engine.video import FrameRateMeter, restore_video, video_output_path
 
     stream = stream or sys.stderr
     options = video_options_from_args(args, restore_options)

@@ -96,6 +96,12 @@ def describe_device(device: torch.device) -> str:
     return f"CPU ({torch.get_num_threads()} threads)"
 
 
+def release_device_memory(device: torch.device) -> None:
+    """Hand the GPU memory cached by torch back, before trying again with a smaller piece."""
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
+
+
 def _mps_available() -> bool:
     backend = getattr(torch.backends, "mps", None)
     return bool(backend is not None and backend.is_available())

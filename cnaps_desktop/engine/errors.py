@@ -1,16 +1,25 @@
 """One error tree for everything the engine can refuse.
 
 Every message is one plain sentence that names the file (when there is one) and says what was
-expected, so the CLI can print it as is and the GUI can show it without a traceback. Each error
-also inherits the matching builtin, so callers that only know ``ValueError`` or
-``FileNotFoundError`` still catch it.
+expected, so the CLI can print it as is and the GUI can show it without a traceback. Like PyAV's
+errors, each one also carries the file it is about as ``path`` (None when there is none), so a
+caller can point at the file without parsing the sentence. Each error also inherits the matching
+builtin, so callers that only know ``ValueError`` or ``FileNotFoundError`` still catch it.
 """
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 
 class CnapsError(Exception):
     """Base of every error the engine raises on purpose."""
+
+    def __init__(self, message: str, path: str | Path | None = None) -> None:
+        super().__init__(message)
+        self.path = Path(path) if path is not None else None
+        """The file (or folder) the error is about, or None."""
 
 
 class Cancelled(CnapsError):
@@ -72,6 +81,20 @@ class ImageTooLargeError(ImageError):
 
 class OutputError(CnapsError, OSError):
     """The output could not be written (read-only folder, disk full, would overwrite an input)."""
+
+    @classmethod
+    def from_os_error(cls, error: OSError, path: str | Path) -> OutputError:
+        """The one sentence for a failed write of ``path`` (a file, or a folder to make)."""
+        path = Path(path)
+        if error.errno == errno.ENOSPC:
+            message = f"the disk holding {path.parent} is full; {path.name} was not written."
+        elif error.errno in {errno.EACCES, errno.EPERM, errno.EROFS}:
+            folder = path if path.is_dir() else path.parent
+            message = f"cannot write to the folder {folder} (it is read-only); choose another one."
+        else:
+            reason = (error.strerror or type(error).__name__).lower()
+            message = f"{path} cannot be written ({reason})."
+        return cls(message, path=path)
 
 
 class VideoError(CnapsError, ValueError):

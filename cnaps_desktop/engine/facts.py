@@ -36,6 +36,9 @@ class ModelInfo:
     suits: str = ""
     """What the checkpoint suits (from the catalog)."""
     tags: tuple[str, ...] = field(default_factory=tuple)
+    takes_half_size_input: bool = False
+    """The network also takes a half-size copy of its input (MSSNet), which depends on the whole
+    frame: tiles must be given their crop of the whole frame's (``LoadedModel.half_size_input``)."""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+RESTORED_SUFFIX = "_restored"
+"""Added to the input's name for the output's, e.g. photo.jpg -> photo_restored.jpg."""
+
 
 @dataclass(frozen=True)
 class RestoreOptions:
@@ -22,4 +25,4 @@ class RestoreOptions:
     tile_overlap: int = 64
     output_dir: Path | None = None
     output_format: str | None = None
-    suffix: str = "_restored"
+    suffix: str = RESTORED_SUFFIX

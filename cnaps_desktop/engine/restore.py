@@ -2,25 +2,32 @@
 
 ``restore_array`` takes what image files hold (H x W or H x W x C with C in 1/2/3/4; uint8, uint16
 or float) and gives back the same kind of array, restored and ``scale`` times larger. Pixels become
-float in [0, 1] in one place (:func:`to_unit_float`) and go back in one place
-(:func:`from_unit_float`): uint8 and uint16 are rounded to nearest, floats are left unclipped.
-Alpha is never shown to the model: it is kept as it was, and resized for upscalers.
+float in [0, 1] and go back in :mod:`cnaps_desktop.engine.pixels`: uint8 and uint16 are rounded to
+nearest, floats are left unclipped. Alpha is never shown to the model: it is kept as it was, and
+resized for upscalers. :class:`ModelCall` is the one place the network runs: on tiles here, and on
+several whole frames at once for video.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from cnaps_desktop.engine.arch.mssnet import MSSNet, half_size_input
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
-from cnaps_desktop.engine.device import describe_device
+from cnaps_desktop.engine.device import describe_device, release_device_memory
 from cnaps_desktop.engine.errors import DeviceError, UnsupportedImageError
-from cnaps_desktop.engine.models.loader import LoadedModel
 from cnaps_desktop.engine.options import RestoreOptions
+from cnaps_desktop.engine.pixels import (
+    Box,
+    from_unit_float,
+    pad_to_multiple,
+    round_up,
+    to_unit_float,
+)
 from cnaps_desktop.engine.tiling import (
     Window,
     choose_tile,
@@ -28,11 +35,11 @@ from cnaps_desktop.engine.tiling import (
     minimum_tile,
     plan_windows,
     round_down,
-    round_up,
     run_windows,
 )
 
-_INTEGER_MAXIMUM = {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0}
+if TYPE_CHECKING:
+    from cnaps_desktop.engine.models import LoadedModel
 
 
 def restore_array(
@@ -49,7 +56,7 @@ def restore_array(
 def restore_region(
     loaded: LoadedModel,
     pixels: np.ndarray,
-    box: tuple[int, int, int, int],
+    box: Box,
     options: RestoreOptions | None = None,
     token: CancelToken | None = None,
     progress: ProgressCallback | None = None,
@@ -87,29 +94,7 @@ def restore_region(
     ]
 
 
-# ----------------------------------------------------------------------------- pixels <-> floats
-def to_unit_float(pixels: np.ndarray) -> np.ndarray:
-    """uint8/uint16 -> float32 in [0, 1]; floats -> float32 unchanged in value."""
-    maximum = _INTEGER_MAXIMUM.get(pixels.dtype)
-    if maximum is None:
-        return pixels.astype(np.float32, copy=False)
-    return pixels.astype(np.float32) * np.float32(1.0 / maximum)
-
-
-def from_unit_float(values: np.ndarray, dtype: np.dtype, in_place: bool = False) -> np.ndarray:
-    """float32 in [0, 1] -> ``dtype``; integers are clipped and rounded to nearest.
-
-    ``in_place`` lets a caller that owns ``values`` save a full-size temporary (large photos).
-    """
-    dtype = np.dtype(dtype)
-    maximum = _INTEGER_MAXIMUM.get(dtype)
-    if maximum is None:
-        return values.astype(dtype, copy=False)
-    scaled = np.clip(values, 0.0, 1.0, out=values if in_place else None)
-    scaled *= np.float32(maximum)
-    return np.rint(scaled, out=scaled).astype(dtype)
-
-
+# ----------------------------------------------------------------------------- channels
 def split_alpha(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """(colour H x W x 1|3, alpha H x W x 1 or None) from H x W or H x W x C."""
     if pixels.ndim == 2:
@@ -226,7 +211,7 @@ def restore_colour(
                     f"{describe_device(loaded.device)} ran out of memory even with "
                     f"{tried} px tiles; choose the CPU or close other programs."
                 ) from error
-            _release_device_memory(loaded.device)
+            release_device_memory(loaded.device)
 
 
 def _run_tiles(
@@ -241,7 +226,7 @@ def _run_tiles(
     height, width, channels = colour.shape
     scale = model_call.scale
     # Pad the image once (not each tile), so that tiles see the same borders as the whole image.
-    padded = pad_array_to_multiple(colour, model_call.multiple)
+    padded = pad_to_multiple(colour, model_call.multiple)
     padded_height, padded_width = padded.shape[:2]
     windows = plan_windows(
         padded_height,
@@ -264,7 +249,7 @@ def _run_tiles(
             half_piece = half[
                 :, :, window.top // 2 : window.bottom // 2, window.left // 2 : window.right // 2
             ]
-        return model_call(to_unit_float(piece), half_piece)
+        return model_call(to_unit_float(piece)[None], half_piece)[0]
 
     run_windows(windows, restore_window, output, scale, token, progress)
     output = output[: height * scale, : width * scale]
@@ -280,21 +265,12 @@ def _frame_half_for_crop(
     if not model_call.takes_half_input:
         return None
     colour, _ = split_alpha(pixels)
-    half = model_call.whole_frame_half(pad_array_to_multiple(colour, model_call.multiple))
+    half = model_call.whole_frame_half(pad_to_multiple(colour, model_call.multiple))
     crop_height = round_up(crop_shape[0], model_call.multiple)
     crop_width = round_up(crop_shape[1], model_call.multiple)
     return half[
         :, :, top // 2 : (top + crop_height) // 2, left // 2 : (left + crop_width) // 2
     ].contiguous()
-
-
-def pad_array_to_multiple(pixels: np.ndarray, multiple: int) -> np.ndarray:
-    """Reflect-pad the bottom and right of an H x W x C array to multiples of ``multiple``."""
-    pad_bottom = -pixels.shape[0] % multiple
-    pad_right = -pixels.shape[1] % multiple
-    if pad_bottom == 0 and pad_right == 0:
-        return pixels
-    return np.pad(pixels, ((0, pad_bottom), (0, pad_right), (0, 0)), mode="reflect")
 
 
 def _image_bytes(height: int, width: int, channels: int, scale: int, itemsize: int) -> int:
@@ -303,43 +279,61 @@ def _image_bytes(height: int, width: int, channels: int, scale: int, itemsize: i
     return pixels_in * itemsize + pixels_out * (4 + itemsize)
 
 
-def _release_device_memory(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.empty_cache()
-
-
 class ModelCall:
-    """Runs the model on one float32 H x W x C piece: channels, padding, device, precision."""
+    """Runs the network on float32 pieces in [0, 1]: channels, padding, device, precision, batch.
 
-    def __init__(self, loaded: LoadedModel) -> None:
+    A call takes N pieces of one size (N x H x W x C) and gives N x H*s x W*s x C float32 back.
+    ``batch_size`` pieces go through the network at a time; when the device runs out of memory
+    the batch is halved, and a single piece that still does not fit raises
+    ``torch.OutOfMemoryError`` for the caller to cut smaller (tiles) or to take another path.
+    """
+
+    def __init__(self, loaded: LoadedModel, batch_size: int = 1) -> None:
         self.loaded = loaded
         self.model = prepare_for_inference(loaded)
         self.multiple = max(1, loaded.size_multiple)
         self.scale = loaded.scale
+        self.batch_size = max(1, batch_size)
         self.in_channels = loaded.info.input_channels
-        self.out_channels = loaded.info.output_channels
         # MSSNet's half-size input depends on the frame size; tiles get the whole frame's.
-        self.takes_half_input = isinstance(self.model, MSSNet)
+        self.takes_half_input = loaded.info.takes_half_size_input
 
     def whole_frame_half(self, padded: np.ndarray) -> torch.Tensor:
         """The half-size model input of the whole (padded) image, 1 x 3 x H/2 x W/2, on the CPU."""
         image = torch.from_numpy(to_unit_float(padded)).permute(2, 0, 1)[None]
         with torch.inference_mode():
-            return half_size_input(self._to_model_channels(image))
+            return self.loaded.half_size_input(self._to_model_channels(image))
 
-    def __call__(self, piece: np.ndarray, half_piece: torch.Tensor | None = None) -> np.ndarray:
-        height, width, channels = piece.shape
-        batch = self._to_model_channels(torch.from_numpy(piece).permute(2, 0, 1)[None])
-        batch = pad_to_multiple(batch, self.multiple)
-        batch = self._to_device(batch)
+    def __call__(self, pieces: np.ndarray, halves: torch.Tensor | None = None) -> np.ndarray:
+        """``pieces`` restored; ``halves``: their crops of the whole frame's half-size input."""
+        outputs = []
+        start = 0
+        while start < len(pieces):
+            end = start + self.batch_size
+            half = halves[start:end] if halves is not None else None
+            try:
+                outputs.append(self._run(pieces[start:end], half))
+            except torch.OutOfMemoryError:
+                if self.batch_size == 1:
+                    raise
+                self.batch_size //= 2
+                release_device_memory(self.loaded.device)
+                continue
+            start = end
+        return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
+
+    def _run(self, pieces: np.ndarray, halves: torch.Tensor | None) -> np.ndarray:
+        count, height, width, channels = pieces.shape
+        padded = torch.from_numpy(pad_to_multiple(pieces, self.multiple)).permute(0, 3, 1, 2)
+        batch = self._to_device(self._to_model_channels(padded))
         with torch.inference_mode():
-            if half_piece is not None and self.takes_half_input:
-                result = self.model(batch, x_half=self._to_device(half_piece))
+            if halves is not None and self.takes_half_input:
+                result = self.model(batch, x_half=self._to_device(halves))
             else:
                 result = self.model(batch)
         result = result[:, :, : height * self.scale, : width * self.scale]
-        result = self._from_model_channels(result.float().cpu(), channels)
-        return result[0].permute(1, 2, 0).contiguous().numpy()
+        result = self._from_model_channels(result.float().cpu(), count, channels)
+        return result.permute(0, 2, 3, 1).contiguous().numpy()
 
     def _to_device(self, batch: torch.Tensor) -> torch.Tensor:
         return batch.to(self.loaded.device, self.loaded.dtype).contiguous(
@@ -347,14 +341,14 @@ class ModelCall:
         )
 
     def _to_model_channels(self, batch: torch.Tensor) -> torch.Tensor:
-        """1 x C x H x W image -> N x model-channels x H x W."""
+        """N x C x H x W pieces -> the model's channels (grey models see colour planes apart)."""
         channels = batch.shape[1]
         if channels == self.in_channels:
             return batch
         if channels == 1 and self.in_channels == 3:
-            return batch.expand(1, 3, -1, -1)  # grey shown to an RGB model as R = G = B
+            return batch.expand(-1, 3, -1, -1)  # grey shown to an RGB model as R = G = B
         if channels == 3 and self.in_channels == 1:
-            return batch.permute(1, 0, 2, 3)  # each colour plane through a grey model
+            return batch.reshape(-1, 1, *batch.shape[2:])  # each plane through a grey model
         if channels == 3 and self.in_channels == 4:
             return torch.cat([batch, torch.ones_like(batch[:, :1])], dim=1)
         raise UnsupportedImageError(
@@ -362,27 +356,15 @@ class ModelCall:
             f"{channels}; expected a model for grey or RGB images."
         )
 
-    def _from_model_channels(self, result: torch.Tensor, channels: int) -> torch.Tensor:
-        """The model's output back to 1 x ``channels`` x H x W."""
-        if result.shape[0] > 1:  # colour planes that went through a grey model one by one
-            result = result.permute(1, 0, 2, 3)
+    def _from_model_channels(self, result: torch.Tensor, count: int, channels: int) -> torch.Tensor:
+        """The model's output back to ``count`` x ``channels`` x H x W."""
+        if result.shape[0] != count:  # colour planes that went through a grey model one by one
+            result = result.reshape(count, -1, *result.shape[2:])
         if result.shape[1] == channels:
             return result
         if channels == 1:
             return result[:, :3].mean(dim=1, keepdim=True)
         return result[:, :channels]
-
-
-def pad_to_multiple(batch: torch.Tensor, multiple: int) -> torch.Tensor:
-    """Reflect-pad the right and bottom edges so height and width are multiples of ``multiple``."""
-    height, width = batch.shape[-2:]
-    pad_bottom = -height % multiple
-    pad_right = -width % multiple
-    if pad_bottom == 0 and pad_right == 0:
-        return batch
-    # Reflection needs the pad to be shorter than the image; tiny images fall back to replicate.
-    mode = "reflect" if pad_bottom < height and pad_right < width else "replicate"
-    return F.pad(batch, (0, pad_right, 0, pad_bottom), mode=mode)
 
 
 def prepare_for_inference(loaded: LoadedModel) -> torch.nn.Module:

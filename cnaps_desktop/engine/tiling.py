@@ -22,6 +22,7 @@ import psutil
 import torch
 
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback, report
+from cnaps_desktop.engine.pixels import round_up
 
 #: Width of the raised-cosine cross-fade between neighbouring windows, in input pixels.
 DEFAULT_BAND = 32
@@ -62,10 +63,6 @@ class Window:
 def minimum_tile(context: int, multiple: int, band: int = DEFAULT_BAND) -> int:
     """The smallest tile that still keeps pixels after giving ``context`` on both sides."""
     return round_up(2 * context + band + 2 * max(multiple, 16), multiple)
-
-
-def round_up(value: int, multiple: int) -> int:
-    return -(-value // multiple) * multiple
 
 
 def round_down(value: int, multiple: int) -> int:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from cnaps_desktop.jobs import JobCallbacks, JobHandle, JobProgress, JobRunner, Work
+
+ResultT = TypeVar("ResultT")
 
 WORKER_NICENESS = 10
 """Workers run at a lower CPU priority than the GUI thread (see jobs.lower_thread_priority)."""
@@ -33,26 +35,30 @@ class JobBridge(QObject):
 
     def submit(
         self,
-        work: Work,
+        work: Work[ResultT],
         *,
         worker: str,
         lane: str | None = None,
         description: str = "",
-        on_result: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-        on_progress: Callable[[JobProgress], None] | None = None,
-        on_cancelled: Callable[[], None] | None = None,
+        on_result: Callable[[ResultT], object] | None = None,
+        on_error: Callable[[BaseException], object] | None = None,
+        on_progress: Callable[[JobProgress], object] | None = None,
+        on_cancelled: Callable[[], object] | None = None,
     ) -> JobHandle:
-        """Run ``work`` on ``worker``; each handler runs later on the GUI thread."""
+        """Run ``work`` on ``worker``; each handler runs later on the GUI thread.
+
+        ``on_result`` receives what ``work`` returns, typed as such: a work function returning
+        a dataclass hands that dataclass to its handler.
+        """
         holder: list[JobHandle] = []
 
-        def later(handler: Callable[..., None] | None, *args: Any) -> None:
+        def later(handler: Callable[..., object] | None, *args: Any) -> None:
             if handler is not None:
                 with self._pending_lock:
                     self._pending += 1
                 self._deliver.emit(holder, lambda: handler(*args))
 
-        callbacks = JobCallbacks(
+        callbacks = JobCallbacks[ResultT](
             on_result=lambda result: later(on_result, result),
             on_error=lambda error: later(on_error, error),
             on_progress=lambda progress: later(on_progress, progress),

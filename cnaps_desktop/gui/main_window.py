@@ -3,44 +3,48 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDesktopServices,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-)
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from cnaps_desktop.engine.models.catalog import load_catalog
+from cnaps_desktop.gui import dialogs
+from cnaps_desktop.gui.batch import BatchOutcome
+from cnaps_desktop.gui.file_entries import expand_paths
 from cnaps_desktop.gui.job_bridge import JobBridge
-from cnaps_desktop.gui.menus import SAVE_FORMATS, build_menus, device_combo
+from cnaps_desktop.gui.menus import (
+    WindowCommands,
+    build_actions,
+    build_menus,
+    build_toolbar,
+    device_combo,
+)
 from cnaps_desktop.gui.services import EngineServices, RunSettings
 from cnaps_desktop.gui.session import Session
 from cnaps_desktop.gui.settings_store import SettingsStore
 from cnaps_desktop.gui.widgets.checkpoint_picker import CheckpointPicker
 from cnaps_desktop.gui.widgets.compare_view import CompareView
+from cnaps_desktop.gui.widgets.display_image import DisplayImage
 from cnaps_desktop.gui.widgets.drop_zone import DropZone, paths_from_mime
 from cnaps_desktop.gui.widgets.error_dialog import show_error
 from cnaps_desktop.gui.widgets.explain_pane import ExplainPane
 from cnaps_desktop.gui.widgets.file_list import FileList
 from cnaps_desktop.gui.widgets.video_bar import VideoBar
+
+if TYPE_CHECKING:
+    from cnaps_desktop.engine.video.probe import VideoInfo
 
 
 class MainWindow(QMainWindow):
@@ -62,7 +66,7 @@ class MainWindow(QMainWindow):
         self.device_combo = device_combo(services.devices(), self.store, self._device_chosen)
         self.explain = ExplainPane(load_catalog())
         self._build_layout()
-        self._build_actions()
+        self._build_actions_and_menus()
         self._connect()
         self.picker.refresh()
         self.picker.set_current(self.store.checkpoint)
@@ -129,25 +133,22 @@ class MainWindow(QMainWindow):
         layout.addWidget(QLabel("Drag the divider or use Left/Right; wheel zooms, drag pans"))
         return bar
 
-    def _build_actions(self) -> None:
-        def action(
-            text: str, slot: object, keys: str | QKeySequence.StandardKey | None = None
-        ) -> QAction:
-            item = QAction(text, self)
-            if keys is not None:
-                item.setShortcut(QKeySequence(keys))
-            item.triggered.connect(slot)
-            self.addAction(item)
-            return item
-
-        self.open_action = action("Open...", self.open_dialog, QKeySequence.StandardKey.Open)
-        self.restore_action = action("Restore", self.restore, "Ctrl+R")
-        self.restore_all_action = action("Restore all", self.restore_all)
-        self.save_action = action("Save as...", self.save_as, QKeySequence.StandardKey.Save)
-        self.cancel_action = action("Cancel", self.session.cancel, "Esc")
-        self.explain_action = action("What happened", self._toggle_explain)
-        self.explain_action.setCheckable(True)
-        self.explain_action.setShortcut(QKeySequence("F1"))
+    def _build_actions_and_menus(self) -> None:
+        commands = WindowCommands(
+            open=self.open_dialog,
+            restore=self.restore,
+            restore_all=self.restore_all,
+            save_as=self.save_as,
+            cancel=self.session.cancel,
+            toggle_explain=self._toggle_explain,
+            choose_output_folder=self.choose_output_folder,
+            open_output_folder=self.open_output_folder,
+            quit=self.close,
+            add_checkpoint_file=self.picker.add_file,
+            add_paths=self.add_paths,
+            recent_files=lambda: self.store.recent_files,
+            restart_preview=self.session.checkpoint_changed,
+        )
         view_keys = (
             ("Zoom in", self.compare.zoom_in, ("+", "=")),
             ("Zoom out", self.compare.zoom_out, ("-",)),
@@ -155,31 +156,9 @@ class MainWindow(QMainWindow):
             ("100%", self.compare.actual_size, ("1",)),
             ("Before / after", self.compare.toggle_before_after, ("Space",)),
         )
-        toolbar = QToolBar("Main")
-        toolbar.setObjectName("main-toolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for item in (
-            self.open_action,
-            self.restore_action,
-            self.restore_all_action,
-            self.save_action,
-        ):
-            toolbar.addAction(item)
-        toolbar.addSeparator()
-        toolbar.addWidget(self.picker)
-        toolbar.addSeparator()
-        toolbar.addWidget(QLabel(" Device: "))
-        toolbar.addWidget(self.device_combo)
-        spacer = QWidget()
-        spacer.setSizePolicy(
-            spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred
-        )
-        toolbar.addWidget(spacer)
-        toolbar.addAction(self.explain_action)
-        self.addToolBar(toolbar)
-
-        build_menus(self, view_keys)
+        self.window_actions = actions = build_actions(self, commands)
+        self.addToolBar(build_toolbar(actions, self.picker, self.device_combo))
+        self.menus = build_menus(self.menuBar(), actions, commands, view_keys, self.store)
 
     def _device_chosen(self, name: str) -> None:
         self.store.device = name
@@ -201,22 +180,12 @@ class MainWindow(QMainWindow):
         self.session.after_changed.connect(self.compare.set_after)
         self.session.facts_changed.connect(self.explain.show_facts)
         self.session.busy.connect(self._busy)
-        self.session.entry_changed.connect(
-            lambda path, changes: self.files.update_entry(path, **changes)
-        )
+        self.session.entry_changed.connect(self.files.update_entry)
         self.session.failed.connect(lambda title, error: show_error(self, title, error))
-        self.session.video_opened.connect(
-            lambda info: self.video_bar.show_video(
-                info,
-                self.session.on_screen.frame if self.session.on_screen else 0,
-                self.session.on_screen.path if self.session.on_screen else None,
-            )
-        )
+        self.session.video_opened.connect(self._video_opened)
 
     # ------------------------------------------------------------------ files
     def add_paths(self, paths: list[Path]) -> None:
-        from cnaps_desktop.gui.widgets.file_list import expand_paths
-
         accepted, refused = expand_paths(
             paths, self.services.image_suffixes, self.services.video_suffixes
         )
@@ -225,17 +194,8 @@ class MainWindow(QMainWindow):
             self.store.add_recent(added)
             self.files.select(added[0])
         if refused:
-            from cnaps_desktop.engine.errors import UnsupportedImageError
-
-            names = ", ".join(p.name for p in refused[:5]) + (" ..." if len(refused) > 5 else "")
-            show_error(
-                self,
-                "Not added",
-                UnsupportedImageError(
-                    f"{names}: not a photo or video this app reads; expected one of "
-                    f"{', '.join(sorted(self._suffixes()))}."
-                ),
-            )
+            error = dialogs.refused_files_error(refused, self._suffixes())
+            show_error(self, "Not added", error)
         elif not accepted and paths:
             self.status_text.setText("No photos or videos found there.")
 
@@ -243,20 +203,7 @@ class MainWindow(QMainWindow):
         return self.services.image_suffixes | self.services.video_suffixes
 
     def open_dialog(self) -> None:
-        suffixes = " ".join(
-            f"*{s}" for s in sorted(self.services.image_suffixes | self.services.video_suffixes)
-        )
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Open photos or videos", "", f"Photos and videos ({suffixes});;All files (*)"
-        )
-        self.add_paths([Path(f) for f in files])
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for path in self.store.recent_files:
-            self.recent_menu.addAction(str(path), lambda p=path: self.add_paths([p]))
-        if not self.recent_menu.actions():
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
+        self.add_paths(dialogs.ask_files_to_open(self, self._suffixes()))
 
     def _show_selected(self) -> None:
         path = self.files.selected_path()
@@ -265,8 +212,13 @@ class MainWindow(QMainWindow):
             self.centre.setCurrentIndex(1)
             self.session.show(entry.path, entry.kind)
 
-    def _before_changed(self, before: object) -> None:
-        self.compare.set_images(before)  # type: ignore[arg-type]
+    def _video_opened(self, info: VideoInfo | None) -> None:
+        screen = self.session.on_screen
+        frame, path = (screen.frame, screen.path) if screen is not None else (0, None)
+        self.video_bar.show_video(info, frame, path)
+
+    def _before_changed(self, before: DisplayImage | None) -> None:
+        self.compare.set_images(before)
         if before is None:
             path = self.files.selected_path()
             name = path.name if path is not None else "This file"
@@ -311,23 +263,15 @@ class MainWindow(QMainWindow):
     def _restore_paths(self, paths: list[Path]) -> None:
         if not self._have_checkpoint():
             return
-        files = [(p, self.files.entry(p).kind) for p in paths if self.files.entry(p)]
-        self.session.restore_files(files, self._batch_finished)
+        entries = [entry for entry in map(self.files.entry, paths) if entry is not None]
+        self.session.restore_files([(e.path, e.kind) for e in entries], self._batch_finished)
 
-    def _batch_finished(self, count: int, failures: list) -> None:
-        if failures:
-            lines = "\n".join(f"{path.name}: {error}" for path, error in failures)
-            box = QMessageBox(
-                QMessageBox.Icon.Warning,
-                "Some files failed",
-                f"{count - len(failures)} of {count} restored; {len(failures)} failed.",
-                parent=self,
-            )
-            box.setDetailedText(lines)
-            box.open()
+    def _batch_finished(self, outcome: BatchOutcome) -> None:
+        if outcome.failures:
+            dialogs.show_batch_failures(self, outcome)
         else:
             self.status_text.setText(
-                f"Restored {count} file(s) into {self._output_folder_words()}."
+                f"Restored {outcome.count} file(s) into {self._output_folder_words()}."
             )
 
     def _have_checkpoint(self) -> bool:
@@ -354,30 +298,25 @@ class MainWindow(QMainWindow):
         else:
             self.progress.setRange(0, 1000)
             self.progress.setValue(int(fraction * 1000))
-        self.save_action.setEnabled(self.session.can_save())
+        self.window_actions.save.setEnabled(self.session.can_save())
 
     # ------------------------------------------------------------------ saving
     def save_as(self) -> None:
         if not self.session.can_save():
             self.status_text.setText("Nothing to save yet: restore the whole picture first.")
             return
-        suggested = self.session.default_output_path()
-        target, chosen_filter = QFileDialog.getSaveFileName(
-            self, "Save the restored picture", str(suggested or ""), ";;".join(SAVE_FORMATS)
-        )
-        if target:
+        target = dialogs.ask_save_target(self, self.session.default_output_path())
+        if target is not None:
             self.session.save(
-                Path(target),
-                SAVE_FORMATS.get(chosen_filter),
+                target.path,
+                target.output_format,
                 lambda path: self.status_text.setText(f"Saved {path}"),
             )
 
     def choose_output_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Output folder", str(self.store.output_dir or "")
-        )
-        if folder:
-            self.store.output_dir = Path(folder)
+        folder = dialogs.ask_output_folder(self, self.store.output_dir)
+        if folder is not None:
+            self.store.output_dir = folder
 
     def open_output_folder(self) -> None:
         folder = self.store.output_dir
@@ -405,7 +344,7 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         visible = self.store.explain_visible
-        self.explain_action.setChecked(visible)
+        self.window_actions.explain.setChecked(visible)
         self.explain.setVisible(visible)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -4,6 +4,11 @@
 modules that do. ``app.py`` builds an :class:`EngineServices` from the real engine
 (cnaps_desktop/app/engine_services.py) and hands it to the main window; tests hand in small doubles.
 Every callable runs on a worker thread (jobs.py), never on the GUI thread.
+
+The values crossing this boundary are the engine's own plain dataclasses (``Image``, ``ModelInfo``,
+``RunFacts``, ``VideoInfo``, ``VideoFacts``). The GUI imports the video ones for type checking
+only (their modules load PyAV) and from their own modules rather than the ``engine.video``
+facade: the facade's type-checking imports reach torch, which import-linter keeps out of ``gui/``.
 """
 
 from __future__ import annotations
@@ -11,14 +16,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
-from cnaps_desktop.engine.facts import RunFacts
+from cnaps_desktop.engine.facts import ModelInfo, RunFacts
+from cnaps_desktop.engine.image.picture import Image
+from cnaps_desktop.engine.pixels import Box
 
-Box = tuple[int, int, int, int]
+if TYPE_CHECKING:
+    from cnaps_desktop.engine.video.options import VideoFacts
+    from cnaps_desktop.engine.video.probe import VideoInfo
+
+
+class ModelHandle(Protocol):
+    """A loaded model as the GUI holds it: handed back to the engine, read only for its facts.
+
+    The engine's ``LoadedModel`` is one; it stays opaque here because it holds torch objects.
+    """
+
+    @property
+    def info(self) -> ModelInfo: ...
 
 
 @dataclass(frozen=True)
@@ -59,20 +78,30 @@ class CheckpointChoice:
 
 
 @dataclass(frozen=True)
+class DeviceChoice:
+    """One entry of the device menu."""
+
+    name: str
+    """What ``load_model`` takes: "auto", "cpu", "cuda:0", "mps"."""
+    words: str
+    """What the menu shows, e.g. "GPU 0: NVIDIA RTX 4070"."""
+
+
+@dataclass(frozen=True)
 class EngineServices:
-    load_model: Callable[[RunSettings], Any]
-    """RunSettings -> a loaded model with ``.info`` (ModelInfo)."""
-    describe_loaded: Callable[[Any], LoadedFacts]
-    read_image: Callable[[Path], Any]
-    """-> an image with ``.pixels`` (ndarray) and ``.metadata``."""
+    load_model: Callable[[RunSettings], ModelHandle]
+    describe_loaded: Callable[[ModelHandle], LoadedFacts]
+    read_image: Callable[[Path], Image]
     restore_region: Callable[
-        [Any, np.ndarray, Box, RunSettings, CancelToken, ProgressCallback], np.ndarray
+        [ModelHandle, np.ndarray, Box, RunSettings, CancelToken, ProgressCallback], np.ndarray
     ]
     restore_array: Callable[
-        [Any, np.ndarray, RunSettings, CancelToken, ProgressCallback], np.ndarray
+        [ModelHandle, np.ndarray, RunSettings, CancelToken, ProgressCallback], np.ndarray
     ]
-    restore_file: Callable[[Any, Path, RunSettings, CancelToken, ProgressCallback], RunFacts]
-    save_result: Callable[[Any, np.ndarray, Path, str | None], Path]
+    restore_file: Callable[
+        [ModelHandle, Path, RunSettings, CancelToken, ProgressCallback], RunFacts
+    ]
+    save_result: Callable[[Image, np.ndarray, Path, str | None], Path]
     """(original image, restored pixels, path, format) -> the path written (never the input)."""
     output_path_for: Callable[[Path, RunSettings], Path]
     display_levels: Callable[[np.ndarray], list[np.ndarray]]
@@ -82,12 +111,14 @@ class EngineServices:
     list_models: Callable[[], list[CheckpointChoice]]
     import_model: Callable[[Path, str | None], Path]
     download_model: Callable[[str, ProgressCallback, CancelToken], Path]
-    probe_video: Callable[[Path], Any]
-    """-> the engine's VideoInfo (``.frames``, ``.frame_rate``, ``.codec``, ``.audio``, ...)."""
-    read_frame: Callable[[Path, int], np.ndarray]
-    restore_video: Callable[[Any, Path, Path, RunSettings, CancelToken, ProgressCallback], Any]
+    probe_video: Callable[[Path], VideoInfo]
+    read_frame: Callable[[Path, int], Image]
+    """(video, frame index) -> that frame as an Image (8-bit RGB, no file metadata to keep)."""
+    restore_video: Callable[
+        [ModelHandle, Path, Path, RunSettings, CancelToken, ProgressCallback], VideoFacts
+    ]
     video_output_path_for: Callable[[Path, RunSettings], Path]
     warm_up: Callable[[], None]
     """Import the heavy libraries once, on a worker, before the person asks for a run."""
-    devices: Callable[[], list[tuple[str, str]]]
-    """-> [(device name for load_model, words for the menu)], "auto" first."""
+    devices: Callable[[], list[DeviceChoice]]
+    """The devices to offer, "auto" first."""

@@ -1,56 +1,43 @@
-"""What the window is working on: the file on screen, its preview, saving and batches.
+"""The window's work on the file on screen, as Qt signals: opening, preview, saving, batches.
 
-All engine calls go through :class:`~cnaps_desktop.gui.job_bridge.JobBridge` onto worker threads:
-"io" for reading and display levels, one worker per device for models. The on-screen preview lives
-in the "preview" lane, so choosing another file or checkpoint drops it and its late results.
+What is on screen and what is known about it live in the Qt-free
+:class:`~cnaps_desktop.gui.screen_model.ScreenModel`; this adapter runs the jobs and turns each
+change into a signal. All engine calls go through
+:class:`~cnaps_desktop.gui.job_bridge.JobBridge` onto worker threads: "io" for reading and
+display levels, one worker per device for models. The on-screen preview lives in the "preview"
+lane, so choosing another file or checkpoint drops it and its late results.
 """
 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
-from cnaps_desktop.gui.services import Box, EngineServices, RunSettings
-from cnaps_desktop.gui.widgets.compare_view import DisplayImage
-from cnaps_desktop.gui.widgets.explain_pane import ScreenFacts
-from cnaps_desktop.gui.widgets.file_list import FileState
-from cnaps_desktop.gui.widgets.view_state import Box as ViewBox
-from cnaps_desktop.gui.words import (
-    PREVIEW_REGION_SIDE,
-    FrameImage,
-    describe_pixels,
-    preview_box,
-    progress_words,
-    short_reason,
-    video_lines,
+from cnaps_desktop.engine.cancel import CancelToken, Progress, ProgressCallback
+from cnaps_desktop.engine.errors import OutputError
+from cnaps_desktop.engine.pixels import Box
+from cnaps_desktop.gui.batch import BatchOutcome, BatchRun
+from cnaps_desktop.gui.file_entries import EntryUpdate, FileState
+from cnaps_desktop.gui.job_bridge import JobBridge
+from cnaps_desktop.gui.model_cache import ModelCache, device_worker
+from cnaps_desktop.gui.screen_model import (
+    OnScreen,
+    Opened,
+    RegionRestored,
+    ScreenFacts,
+    ScreenModel,
+    WholeRestored,
 )
-from cnaps_desktop.jobs import JobProgress
+from cnaps_desktop.gui.services import EngineServices, RunSettings
+from cnaps_desktop.gui.widgets.display_image import DisplayImage
+from cnaps_desktop.gui.words import progress_words, short_reason
+from cnaps_desktop.jobs import JobProgress, Work
 
-KEPT_RESULTS = 3
-"""Finished results kept in memory (a 24 MP photo and its display copies take about 200 MB)."""
-
-
-@dataclass
-class OnScreen:
-    """The file shown now and what is known about it."""
-
-    path: Path
-    kind: str
-    image: Any = None
-    """The engine's Image (pixels + metadata) of the photo or video frame."""
-    before_rgb8: np.ndarray | None = None
-    result: np.ndarray | None = None
-    facts: ScreenFacts | None = None
-    frame: int = 0
-    video_info: Any = None
+ResultT = TypeVar("ResultT")
 
 
 class Session(QObject):
@@ -62,8 +49,8 @@ class Session(QObject):
     """ScreenFacts | None, for the side pane."""
     busy = Signal(str, float)
     """(message, fraction 0..1, or -1 for "no estimate"); an empty message means idle."""
-    entry_changed = Signal(object, dict)
-    """(path, FileEntry field changes) for the file list."""
+    entry_changed = Signal(object)
+    """EntryUpdate: a file's state in the file list."""
     failed = Signal(str, object)
     """(title, exception) to show to the person."""
     video_opened = Signal(object)
@@ -72,9 +59,9 @@ class Session(QObject):
     def __init__(
         self,
         services: EngineServices,
-        bridge: Any,
+        bridge: JobBridge,
         run_settings: Callable[[], RunSettings],
-        visible_box: Callable[[], ViewBox | None],
+        visible_box: Callable[[], Box | None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -82,52 +69,42 @@ class Session(QObject):
         self._bridge = bridge
         self._run_settings = run_settings
         self._visible_box = visible_box
-        self._models: dict[RunSettings, Any] = {}
-        self.on_screen: OnScreen | None = None
-        self.preview_side = PREVIEW_REGION_SIDE
-        self._batch_run: Any = None
-        self._results: OrderedDict[tuple[Any, ...], tuple[Any, ...]] = OrderedDict()
+        self.model = ScreenModel()
+        self._models = ModelCache(services.load_model)
+        self._batch_run: BatchRun | None = None
 
-    # ------------------------------------------------------------------ model cache
-    def _model(self, settings: RunSettings) -> Any:
-        """Load (once) the model for these settings; runs on a device worker."""
-        key = RunSettings(settings.checkpoint, settings.device, settings.precision)
-        loaded = self._models.get(key)
-        if loaded is None:
-            loaded = self._services.load_model(key)
-            self._models = {key: loaded}  # keep one model in memory at a time
-        return loaded
+    @property
+    def on_screen(self) -> OnScreen | None:
+        return self.model.on_screen
 
-    @staticmethod
-    def _device_worker(settings: RunSettings) -> str:
-        return f"device:{settings.device}"
+    def _show_facts(self, facts: ScreenFacts | None) -> None:
+        if facts is not None:
+            self.facts_changed.emit(facts)
 
     # ------------------------------------------------------------------ showing a file
     def show(self, path: Path, kind: str, frame: int = 0) -> None:
         """Put ``path`` on screen; drops whatever preview was running."""
         self._bridge.runner.drop_lane("preview")
-        self.on_screen = OnScreen(path, kind, frame=frame)
+        self.model.show(path, kind, frame)
         self.busy.emit(f"Opening {path.name}...", -1.0)
         services = self._services
 
-        def work(
-            token: CancelToken, progress: ProgressCallback
-        ) -> tuple[Any, Any, list[np.ndarray]]:
-            info = None
+        def work(token: CancelToken, progress: ProgressCallback) -> Opened:
+            video = None
             if kind == "video":
-                info = services.probe_video(path)
-                image = FrameImage(services.read_frame(path, frame))
+                video = services.probe_video(path)
+                image = services.read_frame(path, frame)
             else:
                 image = services.read_image(path)
             token.check()
-            return image, info, services.display_levels(image.pixels)
+            return Opened(image, video, services.display_levels(image.pixels))
 
         self._bridge.submit(
             work,
             worker="io",
             lane="load",
             description=f"open {path.name}",
-            on_result=lambda result: self._opened(path, result),
+            on_result=lambda opened: self._opened(path, opened),
             on_error=lambda error: self._open_failed(path, error),
         )
 
@@ -136,58 +113,27 @@ class Session(QObject):
         if screen is not None and screen.kind == "video":
             self.show(screen.path, "video", frame)
 
-    def _opened(self, path: Path, result: tuple[Any, Any, list[np.ndarray]]) -> None:
-        screen = self.on_screen
-        if screen is None or screen.path != path:
+    def _opened(self, path: Path, opened: Opened) -> None:
+        screen = self.model.opened(path, opened, self._run_settings().checkpoint)
+        if screen is None:
             return
-        image, info, levels = result
-        screen.image, screen.video_info, screen.before_rgb8 = image, info, levels[0]
-        pixels = image.pixels
-        screen.facts = ScreenFacts(
-            input_path=path,
-            input_size=(pixels.shape[1], pixels.shape[0]),
-            input_kind=describe_pixels(pixels),
-            checkpoint=self._run_settings().checkpoint,
-            state="not restored yet",
-            video_lines=video_lines(info, screen.frame),
-        )
-        self.before_changed.emit(DisplayImage.from_levels(levels))
+        self.before_changed.emit(DisplayImage.from_levels(opened.levels))
         self.after_changed.emit(None, "", None)
         self.facts_changed.emit(screen.facts)
-        self.video_opened.emit(info)
+        self.video_opened.emit(opened.video)
         self.busy.emit("", 0.0)
-        if self._recall(screen):
-            return
-        if self._run_settings().checkpoint:
+        kept = self.model.recall(self._run_settings())
+        if kept is not None:
+            self.after_changed.emit(DisplayImage.from_levels(kept.levels), "", None)
+            self.facts_changed.emit(screen.facts)
+        elif self._run_settings().checkpoint:
             self.preview()
 
-    # ------------------------------------------------------------------ recent results
-    def _result_key(self, screen: OnScreen, settings: RunSettings) -> tuple[Any, ...]:
-        return (screen.path, screen.frame, settings.checkpoint, settings.device, settings.precision)
-
-    def _remember(self, screen: OnScreen, settings: RunSettings, levels: list[np.ndarray]) -> None:
-        """Keep the last few results, so going back to a finished photo shows it at once."""
-        key = self._result_key(screen, settings)
-        self._results[key] = (screen.result, levels, screen.facts)
-        self._results.move_to_end(key)
-        while len(self._results) > KEPT_RESULTS:
-            self._results.popitem(last=False)
-
-    def _recall(self, screen: OnScreen) -> bool:
-        kept = self._results.get(self._result_key(screen, self._run_settings()))
-        if kept is None:
-            return False
-        screen.result, levels, facts = kept
-        screen.facts = replace(facts, state="restored earlier in this session")
-        self.after_changed.emit(DisplayImage.from_levels(levels), "", None)
-        self.facts_changed.emit(screen.facts)
-        return True
-
     def _open_failed(self, path: Path, error: BaseException) -> None:
-        if self.on_screen is not None and self.on_screen.path == path:
+        if self.model.is_shown(path):
             self.before_changed.emit(None)
             self.facts_changed.emit(None)
-        self.entry_changed.emit(path, {"state": FileState.FAILED, "reason": short_reason(error)})
+        self.entry_changed.emit(EntryUpdate(path, FileState.FAILED, reason=short_reason(error)))
         self.busy.emit("", 0.0)
         self.failed.emit(f"Could not open {path.name}", error)
 
@@ -200,88 +146,61 @@ class Session(QObject):
         settings = self._run_settings()
         if not settings.checkpoint:
             return
-        pixels = screen.image.pixels
-        whole = (0, 0, pixels.shape[1], pixels.shape[0])
-        box = preview_box(self._visible_box() or whole, self.preview_side)
-        if box == whole:
+        box = self.model.preview_region(self._visible_box())
+        if box is None:
             self._restore_whole(screen, settings)
         else:
             self._restore_region(screen, settings, box)
 
     def _restore_region(self, screen: OnScreen, settings: RunSettings, box: Box) -> None:
-        services, pixels = self._services, screen.image.pixels
-        assert screen.before_rgb8 is not None
-        base = screen.before_rgb8
+        assert screen.image is not None and screen.before_rgb8 is not None
+        services, models = self._services, self._models
+        pixels, base = screen.image.pixels, screen.before_rgb8
 
-        def work(token: CancelToken, progress: ProgressCallback) -> tuple[Any, ...]:
-            loaded = self._model(settings)
+        def work(token: CancelToken, progress: ProgressCallback) -> RegionRestored:
+            loaded = models.get(settings)
             region = services.restore_region(loaded, pixels, box, settings, token, progress)
             token.check()
             levels = services.paste_region(base, region, box)
-            return levels, loaded.info, services.describe_loaded(loaded)
+            return RegionRestored(box, levels, loaded.info, services.describe_loaded(loaded))
 
-        def on_result(outcome: tuple[Any, ...]) -> None:
-            levels, info, loaded_facts = outcome
+        def on_result(restored: RegionRestored) -> None:
             note = "Preview of the framed area - whole picture next"
-            self.after_changed.emit(DisplayImage.from_levels(levels), note, box)
-            if screen.facts is not None:
-                screen.facts = replace(
-                    screen.facts,
-                    model=info,
-                    device=loaded_facts.device,
-                    precision=loaded_facts.precision,
-                    state="framed area restored; restoring the whole picture",
-                )
-                self.facts_changed.emit(screen.facts)
+            self.after_changed.emit(DisplayImage.from_levels(restored.levels), note, restored.box)
+            self._show_facts(self.model.region_restored(screen, restored))
             self._restore_whole(screen, settings)
 
         self._submit_preview(screen, settings, work, on_result, "Restoring the visible area of")
 
     def _restore_whole(self, screen: OnScreen, settings: RunSettings) -> None:
-        services, pixels = self._services, screen.image.pixels
-        tiles: list[int] = [1]
+        assert screen.image is not None
+        services, models, pixels = self._services, self._models, screen.image.pixels
 
-        def work(token: CancelToken, progress: ProgressCallback) -> tuple[Any, ...]:
-            loaded = self._model(settings)
+        def work(token: CancelToken, progress: ProgressCallback) -> WholeRestored:
+            loaded = models.get(settings)
             started = time.monotonic()
+            tiles = 1
 
-            def counting(step: Any) -> None:
-                tiles[0] = max(tiles[0], step.total)
+            def counting(step: Progress) -> None:
+                nonlocal tiles
+                tiles = max(tiles, step.total)
                 progress(step)
 
             result = services.restore_array(loaded, pixels, settings, token, counting)
             seconds = time.monotonic() - started
             token.check()
-            return (
-                result,
-                services.display_levels(result),
-                loaded.info,
-                services.describe_loaded(loaded),
-                seconds,
+            levels = services.display_levels(result)
+            return WholeRestored(
+                result, levels, loaded.info, services.describe_loaded(loaded), seconds, tiles
             )
 
-        def on_result(outcome: tuple[Any, ...]) -> None:
-            result, levels, info, loaded_facts, seconds = outcome
-            screen.result = result
-            assert screen.facts is not None
-            screen.facts = replace(
-                screen.facts,
-                checkpoint=settings.checkpoint,
-                model=info,
-                device=loaded_facts.device,
-                precision=loaded_facts.precision,
-                tiles=tiles[0],
-                tile_size=settings.tile,
-                seconds=seconds,
-                output_size=(result.shape[1], result.shape[0]),
-                state="restored (not saved yet)",
-            )
-            self._remember(screen, settings, levels)
-            self.after_changed.emit(DisplayImage.from_levels(levels), "", None)
-            self.facts_changed.emit(screen.facts)
+        def on_result(restored: WholeRestored) -> None:
+            facts = self.model.whole_restored(screen, settings, restored)
+            self.after_changed.emit(DisplayImage.from_levels(restored.levels), "", None)
+            self.facts_changed.emit(facts)
             if screen.kind == "photo":
                 self.entry_changed.emit(
-                    screen.path, {"state": FileState.DONE, "seconds": seconds, "fraction": 1.0}
+                    EntryUpdate(screen.path, FileState.DONE, 1.0, seconds=restored.seconds)
                 )
             self.busy.emit("", 0.0)
 
@@ -291,61 +210,53 @@ class Session(QObject):
         self,
         screen: OnScreen,
         settings: RunSettings,
-        work: Callable[[CancelToken, ProgressCallback], Any],
-        on_result: Callable[[Any], None],
+        work: Work[ResultT],
+        on_result: Callable[[ResultT], None],
         verb: str,
     ) -> None:
         path = screen.path
         is_photo = screen.kind == "photo"
         self.busy.emit(f"{verb} {path.name}: loading the model...", -1.0)
         if is_photo:
-            self.entry_changed.emit(path, {"state": FileState.WORKING, "fraction": 0.0})
+            self.entry_changed.emit(EntryUpdate(path, FileState.WORKING, fraction=0.0))
 
         def on_progress(step: JobProgress) -> None:
             self.busy.emit(progress_words(verb, path.name, step), step.progress.fraction)
             if is_photo:
-                self.entry_changed.emit(path, {"fraction": step.progress.fraction})
+                self.entry_changed.emit(EntryUpdate(path, fraction=step.progress.fraction))
 
         def on_error(error: BaseException) -> None:
             if is_photo:
                 self.entry_changed.emit(
-                    path, {"state": FileState.FAILED, "reason": short_reason(error)}
+                    EntryUpdate(path, FileState.FAILED, reason=short_reason(error))
                 )
             self.busy.emit("", 0.0)
             self.failed.emit(f"Could not restore {path.name}", error)
 
+        def on_cancelled() -> None:
+            if is_photo:
+                self.entry_changed.emit(EntryUpdate(path, FileState.CANCELLED, fraction=0.0))
+            self.busy.emit("", 0.0)
+
         self._bridge.submit(
             work,
-            worker=self._device_worker(settings),
+            worker=device_worker(settings),
             lane="preview",
             description=f"preview {path.name}",
             on_result=on_result,
             on_error=on_error,
             on_progress=on_progress,
-            on_cancelled=lambda: self._cancelled(path if is_photo else None),
+            on_cancelled=on_cancelled,
         )
-
-    def _cancelled(self, path: Path | None) -> None:
-        if path is not None:
-            self.entry_changed.emit(path, {"state": FileState.CANCELLED, "fraction": 0.0})
-        self.busy.emit("", 0.0)
 
     def checkpoint_changed(self) -> None:
         """A new checkpoint: drop the running preview and start again with it."""
         self._bridge.runner.drop_lane("preview")
-        self._models = {}
-        screen = self.on_screen
-        if screen is not None and screen.image is not None:
-            screen.result = None
+        self._models.clear()
+        screen = self.model.checkpoint_changed(self._run_settings().checkpoint)
+        if screen is not None:
             self.after_changed.emit(None, "", None)
-            if screen.facts is not None:
-                screen.facts = replace(
-                    screen.facts,
-                    checkpoint=self._run_settings().checkpoint,
-                    model=None,
-                    state="not restored yet",
-                )
-                self.facts_changed.emit(screen.facts)
+            self._show_facts(screen.facts)
             self.preview()
 
     def cancel(self) -> None:
@@ -358,8 +269,7 @@ class Session(QObject):
 
     # ------------------------------------------------------------------ saving
     def can_save(self) -> bool:
-        screen = self.on_screen
-        return screen is not None and screen.result is not None and screen.kind == "photo"
+        return self.model.can_save()
 
     def default_output_path(self) -> Path | None:
         screen = self.on_screen
@@ -371,11 +281,9 @@ class Session(QObject):
         self, target: Path, output_format: str | None, on_saved: Callable[[Path], None]
     ) -> None:
         screen = self.on_screen
-        if screen is None or screen.result is None:
+        if screen is None or screen.image is None or screen.result is None:
             return
         if target.resolve() == screen.path.resolve():
-            from cnaps_desktop.engine.errors import OutputError
-
             self.failed.emit(
                 "Not saved", OutputError(f"{target.name} is the original; choose another name.")
             )
@@ -386,10 +294,10 @@ class Session(QObject):
             return services.save_result(image, result, target, output_format)
 
         def saved(path: Path) -> None:
-            if screen.facts is not None:
-                screen.facts = replace(screen.facts, output_path=path, state="restored and saved")
-                self.facts_changed.emit(screen.facts)
-            self.entry_changed.emit(screen.path, {"reason": f"saved as {path.name}"})
+            facts = self.model.saved(screen, path)
+            if facts is not None and screen is self.on_screen:
+                self.facts_changed.emit(facts)
+            self.entry_changed.emit(EntryUpdate(screen.path, reason=f"saved as {path.name}"))
             on_saved(path)
 
         self._bridge.submit(
@@ -402,10 +310,15 @@ class Session(QObject):
 
     # ------------------------------------------------------------------ batches and video
     def restore_files(
-        self, files: list[tuple[Path, str]], on_finished: Callable[[int, list], None]
+        self, files: list[tuple[Path, str]], on_finished: Callable[[BatchOutcome], None]
     ) -> None:
         """Restore every file into the output folder (or beside it), one job per file."""
-        from cnaps_desktop.gui.batch import BatchRun
-
-        self._batch_run = BatchRun(self, self._run_settings())
+        self._batch_run = BatchRun(
+            self._services,
+            self._bridge,
+            self._models,
+            self._run_settings(),
+            self.entry_changed.emit,
+            self.busy.emit,
+        )
         self._batch_run.start(files, on_finished)

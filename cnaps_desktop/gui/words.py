@@ -1,33 +1,23 @@
-"""Words and small facts the session shows: pixel layouts, progress lines, video lines.
+"""Words and small facts the session shows: the preview's box, progress lines, video lines.
 
 Plain functions without Qt, so they are easy to test and to reuse in the status bar and pane.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from cnaps_desktop.gui.services import Box
-from cnaps_desktop.gui.widgets.view_state import Box as ViewBox
+from cnaps_desktop.engine.pixels import Box
 from cnaps_desktop.jobs import JobProgress
+
+if TYPE_CHECKING:
+    from cnaps_desktop.engine.video.probe import VideoInfo
 
 PREVIEW_REGION_SIDE = 768
 """The first preview restores at most this many pixels square, so feedback comes in seconds."""
 
 
-def describe_pixels(pixels: np.ndarray) -> str:
-    """E.g. "RGB, 8-bit" for the side pane (a description, not image maths)."""
-    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
-    layout = {1: "grey", 3: "RGB", 4: "RGBA"}.get(channels, f"{channels} channels")
-    depth = {np.dtype(np.uint8): "8-bit", np.dtype(np.uint16): "16-bit"}.get(
-        pixels.dtype, "32-bit float"
-    )
-    return f"{layout}, {depth}"
-
-
-def preview_box(visible: ViewBox, limit: int = PREVIEW_REGION_SIDE) -> Box:
+def preview_box(visible: Box, limit: int = PREVIEW_REGION_SIDE) -> Box:
     """The visible box, shrunk around its centre to at most ``limit`` pixels a side."""
     left, top, right, bottom = visible
     width, height = min(limit, right - left), min(limit, bottom - top)
@@ -56,22 +46,13 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-class FrameImage:
-    """A video frame in the shape of the engine's Image (pixels; no file metadata)."""
-
-    def __init__(self, pixels: np.ndarray) -> None:
-        self.pixels = pixels
-        self.metadata = None
-
-
-def video_lines(info: Any, frame: int) -> tuple[tuple[str, str], ...]:
+def video_lines(info: VideoInfo | None, frame: int) -> tuple[tuple[str, str], ...]:
     """(label, value) rows about the video on screen, for the side pane's facts table."""
     if info is None:
         return ()
-    audio = info.audio or ()
+    audio = info.audio
     # What the input holds; what became of each stream is said after the run (run facts).
-    titles = [getattr(stream, "title", None) for stream in audio]
-    named = [f'{s.codec} "{t}"' if t else s.codec for s, t in zip(audio, titles, strict=True)]
+    named = [f'{s.codec} "{s.title}"' if s.title else s.codec for s in audio]
     kept = f"{len(audio)} audio stream(s): {', '.join(named)}" if audio else "no audio"
     return (
         ("Frame", f"{frame + 1:,} of {info.frames:,}"),

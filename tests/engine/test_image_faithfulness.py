@@ -17,8 +17,9 @@ from PIL import Image as PILImage
 from PIL import ImageCms
 
 from cnaps_desktop.engine.errors import ImageError, OutputError
-from cnaps_desktop.engine.image.io import read_image, restore_file
+from cnaps_desktop.engine.image import read_image
 from cnaps_desktop.engine.options import RestoreOptions
+from cnaps_desktop.engine.photo import restore_file
 from tests.engine.engine_models import SmallReceptiveField, wrap_module
 
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()

@@ -19,16 +19,16 @@ from cnaps_desktop.engine.errors import (
     UnreadableImageError,
     UnsupportedImageError,
 )
-from cnaps_desktop.engine.image.io import (
+from cnaps_desktop.engine.image import (
     IMAGE_SUFFIXES,
     Image,
-    output_path_for,
+    ImageMetadata,
+    is_lossless_webp,
     read_image,
-    restore_file,
     write_image,
 )
-from cnaps_desktop.engine.image.metadata import ImageMetadata, is_lossless_webp
 from cnaps_desktop.engine.options import RestoreOptions
+from cnaps_desktop.engine.photo import output_path_for, restore_file
 from tests.engine.engine_models import SmallReceptiveField, wrap_module
 
 RNG = np.random.default_rng(5)

@@ -10,13 +10,8 @@ from cnaps_desktop.engine.cancel import CancelToken, Progress
 from cnaps_desktop.engine.errors import Cancelled, UnsupportedImageError
 from cnaps_desktop.engine.models.loader import load_model
 from cnaps_desktop.engine.options import RestoreOptions
-from cnaps_desktop.engine.restore import (
-    from_unit_float,
-    pad_to_multiple,
-    restore_array,
-    restore_region,
-    to_unit_float,
-)
+from cnaps_desktop.engine.pixels import from_unit_float, pad_to_multiple, to_unit_float
+from cnaps_desktop.engine.restore import restore_array, restore_region
 from tests.conftest import shared_path
 from tests.engine.engine_models import SmallReceptiveField, tiny_mssnet, wrap_module
 
@@ -36,10 +31,16 @@ def _random_image(height, width, channels=3, dtype=np.uint8, seed=0):
 
 @pytest.mark.parametrize(("height", "width"), [(17, 33), (50, 75), (5, 7), (16, 16), (1, 40)])
 def test_padding_round_trip_on_odd_sizes(height, width) -> None:
-    batch = torch.rand(1, 3, height, width)
-    padded = pad_to_multiple(batch, 16)
-    assert padded.shape[-2] % 16 == 0 and padded.shape[-1] % 16 == 0
-    assert torch.equal(padded[:, :, :height, :width], batch)
+    image = np.random.default_rng(0).random((height, width, 3), dtype=np.float32)
+    for pixels in (image, np.stack([image, image + 1])):  # one image, and a stack of frames
+        padded = pad_to_multiple(pixels, 16)
+        assert padded.shape[-3] % 16 == 0 and padded.shape[-2] % 16 == 0
+        assert np.array_equal(padded[..., :height, :width, :], pixels)
+
+
+def test_the_facts_say_which_models_take_a_half_size_input(mssnet) -> None:
+    assert mssnet.info.takes_half_size_input
+    assert not wrap_module(torch.nn.Identity()).info.takes_half_size_input
 
 
 @pytest.mark.parametrize(("height", "width"), [(17, 33), (50, 75), (5, 7)])

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from cnaps_desktop.engine.errors import OutputError, VideoError
+from cnaps_desktop.engine.video import VideoOptions, restore_video
 from cnaps_desktop.engine.video import encode as video_encode
-from cnaps_desktop.engine.video.restore import VideoOptions, restore_video
 from tests.engine.video_clips import make_clip
 
 FAST = VideoOptions(preset="ultrafast", segment_frames=4)

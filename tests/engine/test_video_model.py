@@ -11,8 +11,11 @@ from safetensors.torch import save_file
 
 from cnaps_desktop import load_model
 from cnaps_desktop.engine.arch.mssnet import MSSNet
-from cnaps_desktop.engine.video.batch import BatchedModel, auto_batch_size, run_model_on_batch
-from cnaps_desktop.engine.video.restore import VideoOptions, bench_video, restore_video
+from cnaps_desktop.engine.bench import bench_video
+from cnaps_desktop.engine.pixels import to_unit_float
+from cnaps_desktop.engine.video import VideoOptions, restore_video
+from cnaps_desktop.engine.video.batch import BatchedModel, auto_batch_size
+from tests.engine.engine_models import wrap_module
 from tests.engine.video_clips import make_clip
 
 
@@ -29,7 +32,7 @@ def decoded_rgb(path: Path) -> list[np.ndarray]:
     """Frames as the video engine hands them to the model (RGB, the file's colour matrix)."""
     import av
 
-    from cnaps_desktop.engine.video.probe import colour_facts, frame_to_rgb
+    from cnaps_desktop.engine.video import colour_facts, frame_to_rgb
 
     with av.open(str(path)) as container:
         return [frame_to_rgb(f, colour_facts(f)) for f in container.decode(video=0)]
@@ -40,36 +43,66 @@ def frames(count: int, height: int = 24, width: int = 40) -> np.ndarray:
     return rng.integers(0, 256, size=(count, height, width, 3), dtype=np.uint8)
 
 
+def whole_frames(loaded, batch: np.ndarray, batch_size: int | None = None) -> np.ndarray:
+    """``batch`` through the batched path, which must not need its per-frame fallback."""
+
+    def no_fallback(chunk: np.ndarray) -> np.ndarray:
+        raise AssertionError("whole frames fit, so the per-frame fallback must not run")
+
+    return BatchedModel(loaded, batch_size or len(batch), no_fallback)(batch)
+
+
+class SmallBatchesOnly(torch.nn.Module):
+    """Inverts the picture; "runs out of memory" for batches above ``limit`` frames."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.batches: list[int] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.batches.append(x.shape[0])
+        if x.shape[0] > self.limit:
+            raise torch.OutOfMemoryError("pretend the GPU is full")
+        return 1 - x
+
+
 def test_a_batch_gives_the_same_frames_as_one_at_a_time(tiny) -> None:
     batch = frames(3)
-    together = run_model_on_batch(tiny, batch)
-    alone = np.concatenate([run_model_on_batch(tiny, batch[i : i + 1]) for i in range(3)])
+    together = whole_frames(tiny, batch)
+    alone = np.concatenate([whole_frames(tiny, batch[i : i + 1]) for i in range(3)])
     assert together.shape == (3, 24, 40, 3) and together.dtype == np.uint8
     assert np.abs(together.astype(int) - alone.astype(int)).max() <= 1  # float sum order
 
 
 def test_batch_matches_the_network_on_a_padded_tensor(tiny) -> None:
     batch = frames(2, 32, 48)  # already multiples of 16: no padding involved
-    tensor = torch.from_numpy(batch).permute(0, 3, 1, 2).float() / 255
+    tensor = torch.from_numpy(to_unit_float(batch)).permute(0, 3, 1, 2)
     with torch.inference_mode():
         expected = tiny.model(tensor).clamp(0, 1).mul(255).round().byte()
-    assert np.array_equal(run_model_on_batch(tiny, batch), expected.permute(0, 2, 3, 1).numpy())
+    assert np.array_equal(whole_frames(tiny, batch), expected.permute(0, 2, 3, 1).numpy())
 
 
-def test_out_of_memory_halves_the_batch_then_falls_back(tiny, monkeypatch) -> None:
-    calls: list[int] = []
+def test_out_of_memory_halves_the_batch() -> None:
+    network = SmallBatchesOnly(limit=1)
+    batched = BatchedModel(wrap_module(network), 4, fallback=lambda chunk: chunk)
+    batch = frames(4)
+    assert np.array_equal(batched(batch), 255 - batch)
+    assert network.batches == [4, 2, 1, 1, 1, 1] and batched.batch_size == 1
 
-    def fake_run(loaded, chunk: np.ndarray) -> np.ndarray:
-        calls.append(len(chunk))
-        if len(chunk) > 1:
-            raise torch.OutOfMemoryError("out of memory")
+
+def test_frames_go_to_the_fallback_once_one_whole_frame_does_not_fit() -> None:
+    network = SmallBatchesOnly(limit=0)
+    fallback_calls: list[int] = []
+
+    def fallback(chunk: np.ndarray) -> np.ndarray:
+        fallback_calls.append(len(chunk))
         return chunk
 
-    monkeypatch.setattr("cnaps_desktop.engine.video.batch.run_model_on_batch", fake_run)
-    batched = BatchedModel(tiny, 4, fallback=lambda chunk: chunk)
-    out = batched(frames(4))
-    assert out.shape == (4, 24, 40, 3)
-    assert calls == [4, 2, 1, 1, 1, 1] and batched.batch_size == 1
+    batched = BatchedModel(wrap_module(network), 2, fallback)
+    batch = frames(2)
+    assert np.array_equal(batched(batch), batch) and np.array_equal(batched(batch), batch)
+    assert network.batches == [2, 1] and fallback_calls == [2, 2]
 
 
 def test_cpu_runs_one_frame_per_call(tiny) -> None:
@@ -82,7 +115,7 @@ def test_restore_video_with_the_tiny_model(tiny, tmp_path: Path) -> None:
     facts = restore_video(tiny, source, tmp_path / "o.mkv", options)
     assert (facts.frames, facts.output_size, facts.audio_kept) == (6, (40, 24), True)
     written = np.stack(decoded_rgb(tmp_path / "o.mkv"))
-    assert np.array_equal(written, run_model_on_batch(tiny, np.stack(decoded_rgb(source))))
+    assert np.array_equal(written, whole_frames(tiny, np.stack(decoded_rgb(source))))
 
 
 def test_per_frame_path_uses_restore_array(tiny, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cnaps_desktop.engine.errors import CorruptVideoError, UnsupportedVideoError, VideoError
-from cnaps_desktop.engine.video.restore import is_video_path, probe_video, read_frame
+from cnaps_desktop.engine.video import is_video_path, probe_video, read_frame
 from tests.conftest import shared_path
 from tests.engine.video_clips import frame_pixels, make_clip
 

@@ -11,13 +11,15 @@ import pytest
 
 from cnaps_desktop.engine.cancel import Progress
 from cnaps_desktop.engine.errors import VideoError
-from cnaps_desktop.engine.video.probe import colour_facts, frame_timestamps, frame_to_rgb
-from cnaps_desktop.engine.video.restore import (
+from cnaps_desktop.engine.video import (
     VideoOptions,
+    colour_facts,
+    frame_to_rgb,
     probe_video,
     restore_video,
     video_output_path,
 )
+from cnaps_desktop.engine.video.probe import frame_timestamps
 from tests.conftest import shared_path
 from tests.engine.video_clips import frame_pixels, make_clip
 

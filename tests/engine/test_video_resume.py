@@ -10,7 +10,7 @@ import pytest
 
 from cnaps_desktop.engine.cancel import CancelToken
 from cnaps_desktop.engine.errors import Cancelled
-from cnaps_desktop.engine.video.restore import VideoOptions, restore_video
+from cnaps_desktop.engine.video import VideoOptions, restore_video
 from cnaps_desktop.engine.video.resume import work_folder_for
 from tests.conftest import shared_path
 from tests.engine.video_clips import make_clip
@@ -166,7 +166,7 @@ import sys
 from pathlib import Path
 import av
 av.logging.set_level(av.logging.ERROR)
-from cnaps_desktop.engine.video.restore import VideoOptions, restore_video
+from cnaps_desktop.engine.video import VideoOptions, restore_video
 source, output = Path(sys.argv[1]), Path(sys.argv[2])
 for _ in range(8):  # hung within 8 runs every time before the fix
     restore_video(None, source, output, VideoOptions(preset="ultrafast", end_frame=5),
@@ -200,7 +200,7 @@ KILLED_RUN = """
 import sys, time
 sys.path.insert(0, sys.argv[4])
 from pathlib import Path
-from cnaps_desktop.engine.video.restore import VideoOptions, restore_video
+from cnaps_desktop.engine.video import VideoOptions, restore_video
 
 def slow_invert(frames):
     time.sleep(0.1)

@@ -8,9 +8,10 @@ engine/display.py.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -19,9 +20,19 @@ from PySide6.QtCore import QSettings
 
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback, report
 from cnaps_desktop.engine.errors import CorruptImageError
-from cnaps_desktop.engine.facts import ModelInfo
+from cnaps_desktop.engine.facts import ModelInfo, RunFacts
 from cnaps_desktop.engine.image import display
-from cnaps_desktop.gui.services import CheckpointChoice, EngineServices, LoadedFacts, RunSettings
+from cnaps_desktop.engine.image.picture import Image, ImageMetadata
+from cnaps_desktop.engine.video.options import VideoFacts
+from cnaps_desktop.engine.video.probe import AudioStreamInfo, ColourFacts, VideoInfo
+from cnaps_desktop.gui.services import (
+    CheckpointChoice,
+    DeviceChoice,
+    EngineServices,
+    LoadedFacts,
+    ModelHandle,
+    RunSettings,
+)
 
 TILES = 4
 
@@ -43,6 +54,13 @@ def model_info(name: str) -> ModelInfo:
         training_data="GoPro test pairs",
         suits="tests",
     )
+
+
+@dataclass(frozen=True)
+class LoadedDouble:
+    """A loaded model as the GUI sees one: its facts."""
+
+    info: ModelInfo
 
 
 @dataclass
@@ -70,18 +88,18 @@ class EngineDouble:
         return (255 - pixels).astype(pixels.dtype)
 
     def services(self) -> EngineServices:
-        def read_image(path: Path) -> Any:
+        def read_image(path: Path) -> Image:
             data = path.read_bytes()
             if data.startswith(b"broken"):
                 raise CorruptImageError(f"{path.name} is damaged; expected a complete image file.")
             seed = sum(data) % 251
             pixels = np.full((48, 64, 3), seed, np.uint8)
             pixels[:, :32] = 10  # a left half and a right half that differ
-            return SimpleNamespace(pixels=pixels, metadata={"from": path.name})
+            return Image(pixels, ImageMetadata(format="PNG", source=path))
 
-        def load_model(settings: RunSettings) -> Any:
+        def load_model(settings: RunSettings) -> LoadedDouble:
             self.loads.append(settings)
-            return SimpleNamespace(info=model_info(Path(settings.checkpoint).stem))
+            return LoadedDouble(model_info(Path(settings.checkpoint).stem))
 
         def restore_region(loaded, pixels, box, settings, token, progress):  # type: ignore[no-untyped-def]
             left, top, right, bottom = box
@@ -94,7 +112,7 @@ class EngineDouble:
             restored = self._work(read_image(path).pixels, token, progress)
             out = output_path_for(path, settings)
             np.save(out.with_suffix(".npy"), restored)
-            return SimpleNamespace(output_path=out, seconds=0.01)
+            return run_facts(path, out, loaded.info)
 
         def save_result(image, pixels, path, output_format):  # type: ignore[no-untyped-def]
             with path.open("wb") as handle:
@@ -118,6 +136,17 @@ class EngineDouble:
             self.installed.add(as_name or path.stem)
             return path
 
+        def restore_video(
+            loaded: ModelHandle,
+            path: Path,
+            out: Path,
+            settings: RunSettings,
+            token: CancelToken,
+            progress: ProgressCallback,
+        ) -> VideoFacts:
+            self.videos.append((path, settings))
+            return video_facts(path, out)
+
         return EngineServices(
             load_model=load_model,
             describe_loaded=lambda loaded: LoadedFacts("CPU (2 threads)", "fp32"),
@@ -137,22 +166,74 @@ class EngineDouble:
             ],
             import_model=import_model,
             download_model=download_model,
-            probe_video=lambda path: SimpleNamespace(
-                frames=10, frame_rate=25.0, codec="h264", audio=(SimpleNamespace(codec="aac"),)
+            probe_video=video_info,
+            read_frame=lambda path, index: Image(
+                np.full((48, 64, 3), index * 20, np.uint8), ImageMetadata(format="PNG")
             ),
-            read_frame=lambda path, index: np.full((48, 64, 3), index * 20, np.uint8),
-            restore_video=lambda loaded, path, out, settings, token, progress: (
-                self.videos.append((path, settings)),
-                SimpleNamespace(output_path=out, seconds=0.1),
-            )[1],
+            restore_video=restore_video,
             video_output_path_for=output_path_for,
             warm_up=lambda: None,
-            devices=lambda: [("auto", "Automatic"), ("cpu", "CPU")],
+            devices=lambda: [DeviceChoice("auto", "Automatic"), DeviceChoice("cpu", "CPU")],
         )
 
 
+def run_facts(path: Path, output: Path, model: ModelInfo) -> RunFacts:
+    return RunFacts(
+        input_path=path,
+        input_size=(64, 48),
+        input_kind="RGB, 8-bit",
+        model=model,
+        device="CPU (2 threads)",
+        precision="fp32",
+        tiles=TILES,
+        tile_size=None,
+        seconds=0.01,
+        output_size=(64, 48),
+        output_path=output,
+    )
+
+
+def video_info(path: Path) -> VideoInfo:
+    """A 10-frame, 25 frames/s h264 video with one aac stream."""
+    return VideoInfo(
+        path=path,
+        container="mp4",
+        codec="h264",
+        width=64,
+        height=48,
+        frames=10,
+        frame_rate=25.0,
+        variable_frame_rate=False,
+        duration=0.4,
+        time_base=Fraction(1, 12800),
+        pixel_format="yuv420p",
+        rotation=0,
+        colour=ColourFacts(),
+        audio=(AudioStreamInfo(1, "aac", 48000, 2, 0.4),),
+    )
+
+
+def video_facts(path: Path, output: Path) -> VideoFacts:
+    return VideoFacts(
+        input_path=path,
+        output_path=output,
+        frames=10,
+        restored_frames=10,
+        resumed_frames=0,
+        frame_rate=25.0,
+        variable_frame_rate=False,
+        input_size=(64, 48),
+        output_size=(64, 48),
+        padded=False,
+        input_codec="h264",
+        output_codec="h264",
+        rotation=0,
+        seconds=0.1,
+    )
+
+
 @pytest.fixture
-def engine() -> EngineDouble:
+def engine() -> Iterator[EngineDouble]:
     double = EngineDouble()
     yield double
     double.gate.set()  # never leave a worker waiting

@@ -11,7 +11,8 @@ from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from cnaps_desktop.engine.image.display import display_levels
-from cnaps_desktop.gui.widgets.compare_view import CompareView, DisplayImage
+from cnaps_desktop.gui.widgets.compare_view import CompareView
+from cnaps_desktop.gui.widgets.display_image import DisplayImage
 
 
 def checker(height: int, width: int) -> np.ndarray:

@@ -5,8 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+
 from cnaps_desktop.engine.models.catalog import load_catalog
-from cnaps_desktop.gui.widgets.explain_pane import ExplainPane, ScreenFacts, read_links
+from cnaps_desktop.gui.screen_model import ScreenFacts
+from cnaps_desktop.gui.widgets.explain_pane import (
+    RELATED_ANCHOR,
+    RELATED_HEADING,
+    ExplainPane,
+    read_links,
+)
 from tests.gui.conftest import model_info
 
 RELATED_PAPERS = (
@@ -37,15 +46,14 @@ def pane(qtbot: Any) -> ExplainPane:
 
 def test_every_paper_and_tool_is_a_link_with_one_line(qtbot: Any) -> None:
     widget = pane(qtbot)
+    widget.set_related_open(True)
     urls = widget.link_urls()
-    assert urls[:0] == []
     assert "https://cg.postech.ac.kr/Research/MSSNet/MSSNet.pdf" in urls
     assert "https://github.com/kky7/MSSNet" in urls
     for number in RELATED_PAPERS:
         assert f"https://arxiv.org/abs/{number}" in urls, number
     for code in RELATED_CODE:
         assert f"https://{code}" in urls, code
-    assert widget.openExternalLinks()  # opened by the system browser
     links = read_links()["link"]
     assert links[0]["url"].endswith("MSSNet.pdf")  # the model first
     for item in links:
@@ -119,3 +127,58 @@ def test_an_upscaler_is_named_as_one(qtbot: Any) -> None:
     widget.show_facts(ScreenFacts(input_path=Path("a.png"), input_size=(10, 10), model=upscaler))
     text = widget.toPlainText()
     assert "4x larger" in text and "super-resolution" in text
+
+
+def test_mssnet_comes_first_and_the_related_reading_is_folded(qtbot: Any) -> None:
+    widget = pane(qtbot)
+    assert not widget.related_open()
+    urls = widget.link_urls()
+    papers = urls.index("https://cg.postech.ac.kr/Research/MSSNet/MSSNet.pdf")
+    assert urls[papers + 1] == "https://github.com/kky7/MSSNet"  # the paper, then its code
+    assert not [u for u in urls if "arxiv.org" in u]  # folded: none of the related papers
+    text = widget.toPlainText()
+    assert RELATED_HEADING in text
+    assert f"Show {len(RELATED_PAPERS)} papers on neighbouring problems" in text
+    assert text.index("MSSNet: Multi-Scale-Stage Network") < text.index(RELATED_HEADING)
+    assert text.index(RELATED_HEADING) < text.index("spandrel")  # tools after the fold
+    used = [item for item in read_links()["link"] if item.get("used")]
+    assert [item["url"] for item in used] == ["https://cg.postech.ac.kr/Research/MSSNet/MSSNet.pdf"]
+
+
+def test_the_fold_link_opens_and_closes_the_related_reading(qtbot: Any) -> None:
+    widget = pane(qtbot)
+    widget.resize(320, 400)
+    widget.show()
+    assert f"#{RELATED_ANCHOR}" in widget.link_urls()
+    widget.anchorClicked.emit(QUrl(f"#{RELATED_ANCHOR}"))  # as a click on the link does
+    assert widget.related_open()
+    assert "https://arxiv.org/abs/2502.16025" in widget.link_urls()
+    assert "none of them is part of this app" in widget.toPlainText()
+    widget.show_facts(None)  # new facts keep it open
+    assert "https://arxiv.org/abs/2502.16025" in widget.link_urls()
+    widget.anchorClicked.emit(QUrl(f"#{RELATED_ANCHOR}"))
+    assert not widget.related_open()
+    assert "https://arxiv.org/abs/2502.16025" not in widget.link_urls()
+
+
+class _Browser(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())
+
+
+def test_web_links_open_in_the_system_browser(qtbot: Any) -> None:
+    widget = pane(qtbot)
+    browser = _Browser()
+    QDesktopServices.setUrlHandler("https", browser, "open")
+    try:
+        widget.anchorClicked.emit(QUrl("https://github.com/kky7/MSSNet"))
+        widget.anchorClicked.emit(QUrl(f"#{RELATED_ANCHOR}"))  # stays in the pane
+    finally:
+        QDesktopServices.unsetUrlHandler("https")
+    assert browser.opened == ["https://github.com/kky7/MSSNet"]
+    assert widget.related_open()

@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
-from cnaps_desktop.gui.widgets.file_list import FileState
+from cnaps_desktop.gui.file_entries import FileState
 from tests.gui.conftest import EngineDouble
 
 
@@ -136,7 +136,7 @@ def test_cancel_stops_the_run_silently(
     drop(window, [photos[0]])
     qtbot.waitUntil(engine.entered.is_set, timeout=5000)
     qtbot.waitUntil(window.cancel_button.isVisible, timeout=5000)
-    window.cancel_action.trigger()
+    window.window_actions.cancel.trigger()
     engine.gate.set()
     wait_idle(qtbot, window)
     assert window.files.entry(photos[0]).state is FileState.CANCELLED
@@ -174,13 +174,13 @@ def test_save_writes_beside_the_original_and_never_over_it(
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(suggested), "PNG (*.png)")
     )
-    window.save_action.trigger()
+    window.window_actions.save.trigger()
     wait_idle(qtbot, window)
     assert engine.saved == [suggested]
     assert photos[0].read_bytes() == original
     assert window.session.on_screen.facts.output_path == suggested
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(photos[0]), ""))
-    window.save_action.trigger()
+    window.window_actions.save.trigger()
     wait_idle(qtbot, window)
     assert photos[0].read_bytes() == original
     assert any("original" in box.text() for box in open_messages(window))
@@ -198,7 +198,7 @@ def test_restore_all_writes_into_the_output_folder_and_goes_on_past_failures(
     wait_idle(qtbot, window)
     for box in open_messages(window):
         box.close()
-    window.restore_all_action.trigger()
+    window.window_actions.restore_all.trigger()
     wait_idle(qtbot, window)
     states = {e.path.name: e.state for e in window.files.entries()}
     assert states == {
@@ -289,7 +289,9 @@ def test_a_part_of_a_video_can_be_chosen_and_is_what_gets_restored(
 def test_the_visible_area_is_restored_first_then_the_whole_picture(
     qtbot: Any, window: Any, engine: EngineDouble, photos: list[Path]
 ) -> None:
-    window.session.preview_side = 16  # the test photo is 64 x 48: restore a 16 x 16 part first
+    window.session.model.preview_side = (
+        16  # the test photo is 64 x 48: restore a 16 x 16 part first
+    )
     shown: list[tuple[object, str, object]] = []
     window.session.after_changed.connect(lambda after, note, box: shown.append((after, note, box)))
     drop(window, [photos[0]])
@@ -310,12 +312,29 @@ def test_open_dialog_adds_files_and_remembers_them_as_recent(
     monkeypatch.setattr(
         QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(p) for p in photos[1:]], "")
     )
-    window.open_action.trigger()
+    window.window_actions.open.trigger()
     wait_idle(qtbot, window)
     assert [e.path for e in window.files.entries()] == photos[1:]
     assert window.store.recent_files[:2] == photos[1:]
-    window._fill_recent()
-    assert [a.text() for a in window.recent_menu.actions()][:2] == [str(p) for p in photos[1:]]
+    window.menus.recent.aboutToShow.emit()
+    assert [a.text() for a in window.menus.recent.actions()][:2] == [str(p) for p in photos[1:]]
+    window.files.remove(photos[1])
+    window.menus.recent.actions()[0].trigger()
+    assert photos[1] in [e.path for e in window.files.entries()]
+
+
+def test_a_precision_chosen_in_the_run_menu_is_stored_and_restarts_the_preview(
+    qtbot: Any, window: Any, engine: EngineDouble, photos: list[Path]
+) -> None:
+    drop(window, [photos[0]])
+    wait_idle(qtbot, window)
+    [precision] = [a.menu() for a in window.menus.run.actions() if a.text() == "Precision"]
+    [fp32] = [a for a in precision.actions() if a.text() == "fp32"]
+    fp32.trigger()
+    wait_idle(qtbot, window)
+    assert window.store.precision == "fp32" and fp32.isChecked()
+    assert engine.loads[-1].precision == "fp32"  # the model loaded again with it
+    assert window.session.on_screen.facts.state == "restored (not saved yet)"
 
 
 def test_going_back_to_a_restored_photo_shows_it_without_restoring_again(

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 
 from cnaps_desktop.engine.device import describe_device, precision_name
-from cnaps_desktop.engine.models.loader import LoadedModel, load_model
+from cnaps_desktop.engine.models import LoadedModel, load_model
 from cnaps_desktop.engine.options import RestoreOptions
 from cnaps_desktop.engine.restore import restore_pixels
 
@@ -212,11 +212,11 @@ def load_bench_model(
     """The checkpoint to measure, or a random-weight MSSNet of ``variant`` when none is given."""
     with tempfile.TemporaryDirectory() as folder:
         if checkpoint is None:
-            checkpoint = _random_checkpoint(variant, Path(folder))
+            checkpoint = random_checkpoint(variant, Path(folder))
         return load_model(checkpoint, device, precision)
 
 
-def _random_checkpoint(variant: str, folder: Path) -> Path:
+def random_checkpoint(variant: str, folder: Path) -> Path:
     """A random-weight MSSNet of ``variant`` saved as a state dict (speed ignores the weights)."""
     from cnaps_desktop.engine.arch.mssnet import MSSNet
 
@@ -244,8 +244,8 @@ class SeamResult:
 
 def tiled_vs_whole(loaded: LoadedModel, path: Path, tile: int, overlap: int = 64) -> SeamResult:
     """Restore ``path`` whole and in tiles of ``tile`` px; how far apart are the two?"""
-    from cnaps_desktop.engine.image.io import read_image
-    from cnaps_desktop.engine.restore import to_unit_float
+    from cnaps_desktop.engine.image import read_image
+    from cnaps_desktop.engine.pixels import to_unit_float
 
     pixels = to_unit_float(read_image(path).pixels)
     whole = restore_pixels(loaded, pixels, RestoreOptions(tile=0)).pixels

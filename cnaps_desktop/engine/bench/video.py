@@ -17,13 +17,20 @@ from typing import TYPE_CHECKING, Any
 import av
 import numpy as np
 
-from cnaps_desktop.engine.video.options import VideoOptions
-from cnaps_desktop.engine.video.pipeline import FrameFunction
-from cnaps_desktop.engine.video.probe import colour_facts, frame_to_rgb, open_video, video_stream
-from cnaps_desktop.engine.video.restore import restore_video
+from cnaps_desktop.engine.video import (
+    FrameFunction,
+    VideoOptions,
+    auto_batch_size,
+    colour_facts,
+    frame_to_rgb,
+    make_frame_function,
+    open_video,
+    restore_video,
+    video_stream,
+)
 
 if TYPE_CHECKING:
-    from cnaps_desktop.engine.models.loader import LoadedModel
+    from cnaps_desktop.engine.models import LoadedModel
 
 
 def bench_video(
@@ -42,7 +49,6 @@ def bench_video(
     model (tests). Returns plain numbers for the CLI to print and BENCHMARKS.md to record.
     """
     from cnaps_desktop.engine.device import describe_device
-    from cnaps_desktop.engine.video.batch import auto_batch_size, make_frame_function
 
     batch = batch_size or auto_batch_size(loaded)
     function = frame_function or make_frame_function(loaded, batch)

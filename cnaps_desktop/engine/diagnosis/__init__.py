@@ -19,6 +19,14 @@ from cnaps_desktop.engine.diagnosis.jpeg import blocking
 from cnaps_desktop.engine.diagnosis.levels import planes_of
 from cnaps_desktop.engine.diagnosis.noise import colour_noise_sigma, noise_sigma
 from cnaps_desktop.engine.diagnosis.old_print import old_print_signs
+from cnaps_desktop.engine.diagnosis.scan import (
+    ScanFailure,
+    ScanProgress,
+    ScanResult,
+    blur_rank,
+    diagnose_photos,
+    scan_folder,
+)
 from cnaps_desktop.engine.diagnosis.verdict import size_note, verdict_for
 
 #: Below this many pixels on the short side there is too little picture to judge blur.
@@ -95,11 +103,12 @@ def diagnose_pixels(
         blur_length_px=blur.length_px,
         noise_sigma=round(sigma, 2),
         jpeg_blocking=round(jpeg, 2),
-        scratches=signs.scratches,
-        dust=signs.dust,
-        faded=signs.faded,
+        # Plain bools: the measures may give numpy's, which `--json` cannot write.
+        scratches=bool(signs.scratches),
+        dust=bool(signs.dust),
+        faded=bool(signs.faded),
         colour_cast=signs.colour_cast,
-        greyscale=signs.greyscale or not planes.was_colour,
+        greyscale=bool(signs.greyscale or not planes.was_colour),
         width=width,
         height=height,
         megapixels=megapixels,
@@ -117,7 +126,7 @@ def diagnose_file(
 
     A file that cannot be read raises one :class:`~cnaps_desktop.engine.errors.ImageError`.
     """
-    from cnaps_desktop.engine.image.io import read_image
+    from cnaps_desktop.engine.image import read_image
 
     image = read_image(path)
     return diagnose_pixels(image.pixels, checkpoint, file=path)
@@ -169,4 +178,16 @@ def _layout_error(pixels: np.ndarray, name: str | None) -> Exception:
     )
 
 
-__all__ = ["CheckpointTask", "Diagnosis", "diagnose_file", "diagnose_pixels", "task_from_info"]
+__all__ = [
+    "CheckpointTask",
+    "Diagnosis",
+    "ScanFailure",
+    "ScanProgress",
+    "ScanResult",
+    "blur_rank",
+    "diagnose_file",
+    "diagnose_photos",
+    "diagnose_pixels",
+    "scan_folder",
+    "task_from_info",
+]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from cnaps_desktop.engine.pixels import Box, from_unit_float, to_unit_float
+
 SMALLEST_LEVEL_SIDE = 256
 """Stop halving once the longer side of a level is below this."""
 
@@ -21,13 +23,13 @@ def to_display_rgb8(pixels: np.ndarray) -> np.ndarray:
     """
     if pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] not in (1, 3, 4)):
         raise ValueError(f"expected an HxW or HxWxC image with C in 1/3/4, got {pixels.shape}")
-    unit = _to_unit_float(pixels) if pixels.dtype != np.uint8 else None
+    unit = to_unit_float(pixels) if pixels.dtype != np.uint8 else None
     if pixels.ndim == 2 or pixels.shape[2] == 1:
         grey = pixels.reshape(pixels.shape[0], pixels.shape[1])
         grey8 = grey if unit is None else _unit_to_uint8(unit.reshape(grey.shape))
         return np.ascontiguousarray(np.repeat(grey8[:, :, None], 3, axis=2))
     if pixels.shape[2] == 4:
-        values = unit if unit is not None else pixels.astype(np.float32) / 255.0
+        values = unit if unit is not None else to_unit_float(pixels)
         alpha = values[:, :, 3:4]
         rgb = values[:, :, :3] * alpha + 0.5 * (1.0 - alpha)
         return _unit_to_uint8(rgb)
@@ -50,9 +52,7 @@ def pyramid_from_rgb8(rgb8: np.ndarray) -> list[np.ndarray]:
     return levels
 
 
-def paste_region(
-    base_rgb8: np.ndarray, region: np.ndarray, box: tuple[int, int, int, int]
-) -> list[np.ndarray]:
+def paste_region(base_rgb8: np.ndarray, region: np.ndarray, box: Box) -> list[np.ndarray]:
     """The pyramid of ``base_rgb8`` with ``region`` (any engine dtype) pasted into ``box``.
 
     ``box`` is (left, top, right, bottom) in ``base_rgb8``'s pixels; a region of another size (an
@@ -68,15 +68,5 @@ def paste_region(
     return pyramid_from_rgb8(composite)
 
 
-def _to_unit_float(pixels: np.ndarray) -> np.ndarray:
-    if pixels.dtype == np.uint16:
-        return pixels.astype(np.float32) / 65535.0
-    if np.issubdtype(pixels.dtype, np.floating):
-        return pixels.astype(np.float32, copy=False)
-    if pixels.dtype == np.uint8:
-        return pixels.astype(np.float32) / 255.0
-    raise ValueError(f"expected uint8, uint16 or float pixels, got {pixels.dtype}")
-
-
 def _unit_to_uint8(values: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(np.clip(values * 255.0 + 0.5, 0, 255).astype(np.uint8))
+    return np.ascontiguousarray(from_unit_float(values, np.uint8))

@@ -8,17 +8,16 @@ resolution. Files are written to a temporary name beside the target and renamed 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
-import threading
 from pathlib import Path
 
 import numpy as np
 from PIL import Image as PILImage
 
 from cnaps_desktop.engine.errors import OutputError
+from cnaps_desktop.engine.files import atomic_writer, normal_file_mode
 from cnaps_desktop.engine.image.colour import SPACE_NAMES, from_rgb, keeps_space
 from cnaps_desktop.engine.image.metadata import ImageMetadata, add_png_metadata
+from cnaps_desktop.engine.pixels import from_unit_float, to_unit_float
 
 #: Output format names (as for ``--format``) -> Pillow format and file extension.
 FORMATS = {
@@ -40,20 +39,31 @@ _FORMAT_NAMES = {"WEBP": "WebP", "HEIF": "HEIC"}
 
 
 def pil_format_for(path: Path, format: str | None) -> str:
+    """Pillow's name of the format to write ``path`` in: ``format``, else its extension's."""
     if format:
-        key = format.strip().lower().lstrip(".")
-        if key not in FORMATS:
-            raise OutputError(
-                f"'{format}' is not an output format; expected one of "
-                f"{', '.join(sorted(set(FORMATS)))}."
-            )
-        return FORMATS[key][0]
+        return _format_entry(format)[0]
     pil_format = SUFFIX_TO_FORMAT.get(path.suffix.lower())
     if pil_format is None:
         raise OutputError(
-            f"{path.name} has no image extension; expected .jpg, .png, .tif, .webp, .bmp or .heic."
+            f"{path.name} has no image extension; expected .jpg, .png, .tif, .webp, .bmp or .heic.",
+            path=path,
         )
     return pil_format
+
+
+def extension_for(format: str) -> str:
+    """The file extension of an output format name, e.g. "jpeg" -> ".jpg"."""
+    return _format_entry(format)[1]
+
+
+def _format_entry(format: str) -> tuple[str, str]:
+    key = format.strip().lower().lstrip(".")
+    if key not in FORMATS:
+        raise OutputError(
+            f"'{format}' is not an output format; expected one of "
+            f"{', '.join(sorted(set(FORMATS)))}."
+        )
+    return FORMATS[key]
 
 
 def check_heif_can_save(path: Path) -> None:
@@ -62,7 +72,8 @@ def check_heif_can_save(path: Path) -> None:
     if not pillow_heif.libheif_info().get("HEIF"):
         raise OutputError(
             f"{path.name} cannot be written as HEIC here: this pillow-heif has no HEIC encoder; "
-            "choose --format png (lossless) or --format jpeg."
+            "choose --format png (lossless) or --format jpeg.",
+            path=path,
         )
 
 
@@ -140,8 +151,6 @@ def _save(picture: PILImage.Image, metadata: ImageMetadata, pil_format: str) -> 
 
 def _to_storable(pixels: np.ndarray, keep_16_bit: bool) -> np.ndarray:
     """uint8 as is; uint16 (or float) to what the format holds, rounded to nearest."""
-    from cnaps_desktop.engine.restore import from_unit_float, to_unit_float
-
     if pixels.dtype == np.uint8:
         return pixels
     if pixels.dtype == np.uint16 and keep_16_bit:
@@ -187,45 +196,6 @@ def _encode_16_bit_colour_tiff(pixels: np.ndarray, metadata: ImageMetadata) -> b
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place."""
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part", dir=folder)
-    except OSError as error:
-        raise OutputError(f"{path} cannot be written ({error.strerror or error}).") from error
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        # mkstemp makes the file private (0600); a saved photo gets a normal file's mode.
-        Path(temporary).chmod(0o666 & ~current_umask())
-        Path(temporary).replace(path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise OutputError(f"{path} cannot be written ({error.strerror or error}).") from error
-
-
-_umask_lock = threading.Lock()
-
-
-def current_umask() -> int:
-    """The process's umask (reading it means setting it, so under a lock)."""
-    with _umask_lock:
-        mask = os.umask(0o022)
-        os.umask(mask)
-    return mask
-
-
-def check_output_folder(folder: Path) -> None:
-    """Fail before any model work when ``folder`` cannot be made or written to."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, probe = tempfile.mkstemp(prefix=".cnaps-write-check.", dir=folder)
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise OutputError(
-            f"The output folder {folder} cannot be written ({reason.lower()}); choose another "
-            "folder."
-        ) from error
-    os.close(handle)
-    Path(probe).unlink(missing_ok=True)
+    """Write ``data`` to ``path`` through a temporary file, with a normal file's mode."""
+    with atomic_writer(path, mode=normal_file_mode()) as file:
+        file.write(data)

@@ -9,17 +9,14 @@ the work; OpenCV reads and writes 16-bit colour PNG and TIFF (Pillow cannot), ti
 
 from __future__ import annotations
 
-import time
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image as PILImage
 from PIL import ImageCms, UnidentifiedImageError
 
-from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
 from cnaps_desktop.engine.errors import (
     CorruptImageError,
     ImageError,
@@ -28,24 +25,16 @@ from cnaps_desktop.engine.errors import (
     UnreadableImageError,
     UnsupportedImageError,
 )
-from cnaps_desktop.engine.facts import RunFacts
 from cnaps_desktop.engine.image.colour import to_rgb
 from cnaps_desktop.engine.image.encoding import (
-    FORMATS,
     SUFFIX_TO_FORMAT,
     check_heif_can_save,
-    check_output_folder,
     encode,
-    output_notes,
     pil_format_for,
     write_atomically,
 )
 from cnaps_desktop.engine.image.metadata import EXIF_ORIENTATION, apply_orientation, read_metadata
-from cnaps_desktop.engine.image.picture import Image, ImageMetadata
-from cnaps_desktop.engine.options import RestoreOptions
-
-if TYPE_CHECKING:
-    from cnaps_desktop.engine.models.loader import LoadedModel
+from cnaps_desktop.engine.image.picture import Image
 
 #: File name extensions read as images (lower case, with the dot).
 IMAGE_SUFFIXES = frozenset(
@@ -66,7 +55,7 @@ def read_image(path: str | Path) -> Image:
     path = Path(path)
     if not path.is_file():
         reason = "is a folder" if path.is_dir() else "does not exist"
-        raise UnreadableImageError(f"{path} {reason}; expected an image file.")
+        raise UnreadableImageError(f"{path} {reason}; expected an image file.", path=path)
     register_heif()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -105,17 +94,21 @@ def _read_opened(path: Path) -> Image:
     except UnidentifiedImageError as error:
         raise _not_an_image(path) from error
     except PermissionError as error:
-        raise UnreadableImageError(f"{path} cannot be read (permission denied).") from error
+        raise UnreadableImageError(
+            f"{path} cannot be read (permission denied).", path=path
+        ) from error
     except OSError as error:  # the file is there and readable, so its header is broken
         raise CorruptImageError(
             f"{path.name} is damaged or truncated; expected a complete image file "
-            f"({_first_line(error)})."
+            f"({_first_line(error)}).",
+            path=path,
         ) from error
     with opened:
         if opened.format not in set(SUFFIX_TO_FORMAT.values()):
             raise UnsupportedImageError(
                 f"{path.name} is a {opened.format} image, which is not supported; expected "
-                "JPEG, PNG, TIFF, WebP, BMP or HEIC."
+                "JPEG, PNG, TIFF, WebP, BMP or HEIC.",
+                path=path,
             )
         try:
             decoded = _decode(opened, path)
@@ -131,7 +124,8 @@ def _read_opened(path: Path) -> Image:
         except (OSError, SyntaxError, ValueError, EOFError, ImageCms.PyCMSError) as error:
             raise CorruptImageError(
                 f"{path.name} is damaged or truncated; expected a complete {opened.format} file "
-                f"({_first_line(error)})."
+                f"({_first_line(error)}).",
+                path=path,
             ) from error
     if decoded.upright:
         metadata = replace(metadata, orientation=1)
@@ -254,7 +248,8 @@ def _too_large(path: Path) -> ImageTooLargeError:
     limit = PILImage.MAX_IMAGE_PIXELS or 0
     return ImageTooLargeError(
         f"{path.name} has more than {limit / 1e6:.0f} million pixels, the safe limit for decoding "
-        "(it may be a decompression bomb); expected a photo-sized image."
+        "(it may be a decompression bomb); expected a photo-sized image.",
+        path=path,
     )
 
 
@@ -262,10 +257,12 @@ def _not_an_image(path: Path) -> ImageError:
     if path.suffix.lower() in IMAGE_SUFFIXES:
         return CorruptImageError(
             f"{path.name} is not a valid {path.suffix[1:].upper()} image (damaged, empty or "
-            "mislabelled); expected a readable image file."
+            "mislabelled); expected a readable image file.",
+            path=path,
         )
     return UnsupportedImageError(
-        f"{path.name} is not an image format we read; expected JPEG, PNG, TIFF, WebP, BMP or HEIC."
+        f"{path.name} is not an image format we read; expected JPEG, PNG, TIFF, WebP, BMP or HEIC.",
+        path=path,
     )
 
 
@@ -287,97 +284,11 @@ def write_image(image: Image, path: str | Path, format: str | None = None) -> Pa
         check_heif_can_save(path)
     try:
         data = encode(image.pixels, image.metadata, pil_format)
-    except OutputError as error:
-        raise OutputError(f"{path.name} could not be saved: {error}.") from error
+    except (OutputError, UnsupportedImageError) as error:
+        reason = str(error).rstrip(".")
+        raise OutputError(f"{path.name} could not be saved: {reason}.", path=path) from error
     write_atomically(path, data)
     return path
 
 
-# ----------------------------------------------------------------------------- files in, files out
-def output_path_for(
-    input_path: str | Path,
-    output_dir: str | Path | None = None,
-    suffix: str = "_restored",
-    format: str | None = None,
-) -> Path:
-    """Where the restoration of ``input_path`` goes: ``NAME{suffix}.EXT`` beside it or in a folder.
-
-    The extension follows the input unless ``format`` is given.
-    """
-    input_path = Path(input_path)
-    folder = Path(output_dir) if output_dir is not None else input_path.parent
-    extension = input_path.suffix
-    if format:
-        key = format.strip().lower().lstrip(".")
-        if key not in FORMATS:
-            raise OutputError(
-                f"'{format}' is not an output format; expected one of "
-                f"{', '.join(sorted(set(FORMATS)))}."
-            )
-        extension = FORMATS[key][1]
-    return folder / f"{input_path.stem}{suffix}{extension}"
-
-
-def restore_file(
-    loaded: LoadedModel,
-    input_path: str | Path,
-    options: RestoreOptions,
-    token: CancelToken | None = None,
-    progress: ProgressCallback | None = None,
-) -> RunFacts:
-    """Read, restore and write one image file; nothing is written when cancelled or failing."""
-    from cnaps_desktop.engine.device import describe_device, precision_name
-    from cnaps_desktop.engine.restore import restore_pixels
-
-    input_path = Path(input_path)
-    output_path = output_path_for(
-        input_path, options.output_dir, options.suffix, options.output_format
-    )
-    if output_path.resolve() == input_path.resolve():
-        raise OutputError(
-            f"{input_path.name} would be overwritten; choose an output folder or a name suffix."
-        )
-    check_output_folder(output_path.parent)  # before the model runs, not after
-    image = read_image(input_path)
-    pil_format = pil_format_for(output_path, options.output_format)
-    started = time.perf_counter()
-    restored = restore_pixels(loaded, image.pixels, options, token, progress)
-    seconds = time.perf_counter() - started
-    if token is not None:
-        token.check()
-    write_image(Image(restored.pixels, image.metadata), output_path, options.output_format)
-    height, width = image.pixels.shape[:2]
-    out_height, out_width = restored.pixels.shape[:2]
-    return RunFacts(
-        input_path=input_path,
-        input_size=(width, height),
-        input_kind=describe_pixels(image.pixels, image.metadata.bit_depth),
-        model=loaded.info,
-        device=describe_device(loaded.device),
-        precision=precision_name(loaded.dtype),
-        tiles=restored.tiles,
-        tile_size=restored.tile_size,
-        seconds=seconds,
-        output_size=(out_width, out_height),
-        output_path=output_path,
-        notes=image.metadata.notes + output_notes(restored.pixels, image.metadata, pil_format),
-    )
-
-
-def describe_pixels(pixels: np.ndarray, bit_depth: int) -> str:
-    """E.g. "RGB, 8-bit", "grey, 16-bit", "RGBA, 8-bit"."""
-    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
-    kind = {1: "grey", 2: "grey + alpha", 3: "RGB", 4: "RGBA"}[channels]
-    return f"{kind}, {bit_depth}-bit" if bit_depth != 32 else f"{kind}, float"
-
-
-__all__ = [
-    "FORMATS",
-    "IMAGE_SUFFIXES",
-    "Image",
-    "ImageMetadata",
-    "output_path_for",
-    "read_image",
-    "restore_file",
-    "write_image",
-]
+__all__ = ["IMAGE_SUFFIXES", "read_image", "write_image"]

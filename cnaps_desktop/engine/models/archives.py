@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from cnaps_desktop.engine.errors import CheckpointError, DownloadError
+from cnaps_desktop.engine.errors import CheckpointError, DownloadError, OutputError
 from cnaps_desktop.engine.models.catalog import CHECKPOINT_SUFFIXES, CatalogEntry
 
 ARCHIVE_KINDS = ("zip", "tar")
@@ -59,7 +59,8 @@ def extract_checkpoint(
     if not members:
         raise DownloadError(
             f"{archive.name} holds no checkpoint file (.pt/.pth/.ckpt/.safetensors); expected "
-            f"{entry.name}'s weights inside it."
+            f"{entry.name}'s weights inside it.",
+            path=archive,
         )
     if entry.archive_member:
         exact = [m for m in members if _same_member(m, entry.archive_member)]
@@ -81,7 +82,9 @@ def extract_checkpoint(
         return matches[0][1]
     for _member, extracted in matches:
         extracted.unlink()
-    raise DownloadError(_ambiguity_message(archive, entry, [m for m, _ in matches], members))
+    raise DownloadError(
+        _ambiguity_message(archive, entry, [m for m, _ in matches], members), path=archive
+    )
 
 
 def checkpoint_members(archive: Path) -> list[str]:
@@ -98,9 +101,12 @@ def checkpoint_members(archive: Path) -> list[str]:
 # ------------------------------------------------------------------------------ helpers
 def _extract(archive: Path, member: str, work_folder: Path) -> Path:
     """Copy one member's bytes to a new temp file in ``work_folder`` (keeping its suffix)."""
-    work_folder.mkdir(parents=True, exist_ok=True)
     suffix = PurePosixPath(member).suffix.lower()
-    descriptor, name = tempfile.mkstemp(dir=work_folder, prefix="member-", suffix=suffix)
+    try:
+        work_folder.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=work_folder, prefix="member-", suffix=suffix)
+    except OSError as error:
+        raise OutputError.from_os_error(error, work_folder) from error
     extracted = Path(name)
     try:
         with os.fdopen(descriptor, "wb") as writer, _open_member(archive, member) as stream:
@@ -109,7 +115,8 @@ def _extract(archive: Path, member: str, work_folder: Path) -> Path:
         extracted.unlink(missing_ok=True)
         raise DownloadError(
             f"{archive.name} is damaged: {member} could not be read ({error}); delete it from "
-            f"{archive.parent} and download again."
+            f"{archive.parent} and download again.",
+            path=archive,
         ) from error
     return extracted
 

@@ -27,9 +27,9 @@ from cnaps_desktop.engine.errors import (
     ModelNotFoundError,
     UnsafeCheckpointError,
 )
+from cnaps_desktop.engine.models.catalog import CHECKPOINT_SUFFIXES
 
 logger = logging.getLogger(__name__)
-CHECKPOINT_SUFFIXES = (".pt", ".pth", ".ckpt", ".safetensors")
 _EXPECTED = "a PyTorch (.pt/.pth/.ckpt) or .safetensors checkpoint"
 
 # Keys under which training scripts nest the weights, tried in this order.
@@ -57,7 +57,8 @@ def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     if not state_dict:
         raise CorruptCheckpointError(
             f"{path.name} holds {_describe_object(raw)}, not model weights; expected {_EXPECTED} "
-            f"with a dict of tensors (a state dict)."
+            f"with a dict of tensors (a state dict).",
+            path=path,
         )
     return state_dict
 
@@ -86,13 +87,14 @@ def unwrap_state_dict(obj: Any) -> dict[str, torch.Tensor]:
 # ------------------------------------------------------------------------------ reading
 def _read_raw(path: Path) -> Any:
     if not path.is_file():
-        raise ModelNotFoundError(f"{path} does not exist; expected {_EXPECTED}.")
+        raise ModelNotFoundError(f"{path} does not exist; expected {_EXPECTED}.", path=path)
     if path.suffix.lower() not in CHECKPOINT_SUFFIXES:
         raise CorruptCheckpointError(
-            f"{path.name} has the extension {path.suffix or '(none)'}; expected {_EXPECTED}."
+            f"{path.name} has the extension {path.suffix or '(none)'}; expected {_EXPECTED}.",
+            path=path,
         )
     if path.stat().st_size == 0:
-        raise CorruptCheckpointError(f"{path.name} is empty; expected {_EXPECTED}.")
+        raise CorruptCheckpointError(f"{path.name} is empty; expected {_EXPECTED}.", path=path)
     if path.suffix.lower() == ".safetensors":
         return _read_safetensors(path)
     return _read_pickle_checkpoint(path)
@@ -107,7 +109,8 @@ def _read_safetensors(path: Path) -> dict[str, torch.Tensor]:
     except (SafetensorError, OSError, ValueError) as error:
         _log_library_reason(path, error)
         raise CorruptCheckpointError(
-            f"{path.name} is not a readable .safetensors file; expected {_EXPECTED}."
+            f"{path.name} is not a readable .safetensors file; expected {_EXPECTED}.",
+            path=path,
         ) from error
 
 
@@ -117,7 +120,8 @@ def _read_pickle_checkpoint(path: Path) -> Any:
         names = ", ".join(sorted(unsafe)[:5])
         raise UnsafeCheckpointError(
             f"{path.name} asks to import or run code while loading ({names}); it was refused and "
-            f"nothing from it was run. Expected a checkpoint that holds only tensors and numbers."
+            f"nothing from it was run. Expected a checkpoint that holds only tensors and numbers.",
+            path=path,
         )
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
@@ -128,12 +132,14 @@ def _read_pickle_checkpoint(path: Path) -> Any:
         _log_library_reason(path, error)
         raise UnsafeCheckpointError(
             f"{path.name} holds objects that are not plain weights, so it was refused and nothing "
-            f"from it was run; expected {_EXPECTED}."
+            f"from it was run; expected {_EXPECTED}.",
+            path=path,
         ) from error
     except (RuntimeError, EOFError, OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
         _log_library_reason(path, error)
         raise CorruptCheckpointError(
-            f"{path.name} is damaged or truncated and could not be read; expected {_EXPECTED}."
+            f"{path.name} is damaged or truncated and could not be read; expected {_EXPECTED}.",
+            path=path,
         ) from error
 
 
@@ -147,7 +153,8 @@ def _unsafe_globals(path: Path) -> set[str]:
     except (ValueError, EOFError, zipfile.BadZipFile, KeyError, IndexError) as error:
         _log_library_reason(path, error)
         raise CorruptCheckpointError(
-            f"{path.name} is damaged, truncated or not a checkpoint; expected {_EXPECTED}."
+            f"{path.name} is damaged, truncated or not a checkpoint; expected {_EXPECTED}.",
+            path=path,
         ) from error
     return referenced - _allowed_globals()
 
@@ -171,7 +178,8 @@ def _zip_globals(path: Path) -> Iterator[str]:
         if any("/code/" in name or name.startswith("code/") for name in names):
             raise UnsafeCheckpointError(
                 f"{path.name} is a TorchScript program, not a weights file; nothing from it was "
-                f"run. Expected {_EXPECTED} holding only weights."
+                f"run. Expected {_EXPECTED} holding only weights.",
+                path=path,
             )
         pickles = [name for name in names if name.endswith("data.pkl")]
         if not pickles:

@@ -24,7 +24,8 @@ from urllib.parse import urlparse
 
 from cnaps_desktop import paths
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback, report
-from cnaps_desktop.engine.errors import CnapsError, DownloadError, ModelNotFoundError
+from cnaps_desktop.engine.errors import CnapsError, DownloadError, ModelNotFoundError, OutputError
+from cnaps_desktop.engine.files import atomic_writer
 from cnaps_desktop.engine.models.archives import archive_kind, extract_checkpoint, fits_entry
 from cnaps_desktop.engine.models.catalog import (
     CHECKPOINT_SUFFIXES,
@@ -111,7 +112,10 @@ def download_folder(address: str) -> Path:
     """The cache folder for one address: partial and finished downloads of it live there."""
     key = hashlib.sha256(address.encode("utf-8")).hexdigest()[:16]
     folder = paths.cache_dir() / "downloads" / key
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError.from_os_error(error, folder) from error
     return folder
 
 
@@ -178,7 +182,8 @@ def fetch(
             f"Downloading {address} failed ({_network_reason(error, address)}); {kept}."
         ) from error
     fetched = Path(str(result))
-    (folder / _FINISHED_MARK).write_text(fetched.name, encoding="utf-8")
+    with atomic_writer(folder / _FINISHED_MARK) as mark:
+        mark.write(fetched.name.encode("utf-8"))
     return fetched
 
 

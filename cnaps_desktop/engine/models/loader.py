@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
+from cnaps_desktop.engine.arch.mssnet import MSSNet, half_size_input
 from cnaps_desktop.engine.device import choose_device, choose_dtype
 from cnaps_desktop.engine.errors import (
     CheckpointError,
@@ -25,12 +27,15 @@ from cnaps_desktop.engine.models.checkpoint import read_state_dict
 from cnaps_desktop.engine.models.manifest import find_record
 from cnaps_desktop.engine.models.registry import architecture_registry
 
+if TYPE_CHECKING:
+    from spandrel import ModelDescriptor
+
 
 @dataclass
 class LoadedModel:
     """A model ready to run, with the facts the engine and the GUI need about it."""
 
-    descriptor: object
+    descriptor: ModelDescriptor
     """The spandrel ``ImageModelDescriptor``."""
     info: ModelInfo
     device: torch.device
@@ -39,7 +44,7 @@ class LoadedModel:
     @property
     def model(self) -> torch.nn.Module:
         """The network, in eval mode, on :attr:`device`."""
-        return self.descriptor.model  # type: ignore[attr-defined,no-any-return]
+        return self.descriptor.model
 
     @property
     def task(self) -> str:
@@ -61,6 +66,11 @@ class LoadedModel:
     def supports_bfloat16(self) -> bool:
         return self.info.supports_bfloat16
 
+    def half_size_input(self, batch: torch.Tensor) -> torch.Tensor:
+        """The half-size image the network makes of ``batch`` (N x C x H x W) for itself; only
+        for models whose facts say ``takes_half_size_input`` (MSSNet)."""
+        return half_size_input(batch)
+
 
 def load_model(
     name_or_path: str | Path, device: str = "auto", precision: str = "auto"
@@ -80,7 +90,7 @@ def load_model(
     return LoadedModel(descriptor=descriptor, info=info, device=torch_device, dtype=dtype)
 
 
-def describe_file(path: Path) -> object:
+def describe_file(path: Path) -> ModelDescriptor:
     """Read ``path`` safely and detect its architecture; returns the spandrel descriptor on CPU."""
     state_dict = read_state_dict(path)
     registry = architecture_registry()  # imports spandrel safely (see torchvision_compat)
@@ -91,14 +101,16 @@ def describe_file(path: Path) -> object:
     except SpandrelUnsupported as error:
         raise UnsupportedModelError(
             f"{path.name} holds weights of an architecture we do not know; expected MSSNet or one "
-            f"of the architectures spandrel detects (ESRGAN, SwinIR, NAFNet, SPAN, HAT, ...)."
+            f"of the architectures spandrel detects (ESRGAN, SwinIR, NAFNet, SPAN, HAT, ...).",
+            path=path,
         ) from error
     except ModelMismatchError as error:
-        raise ModelMismatchError(f"{path.name} {error}") from error
+        raise ModelMismatchError(f"{path.name} {error}", path=path) from error
     except (KeyError, RuntimeError, ValueError, AssertionError, IndexError) as error:
         raise ModelMismatchError(
             f"{path.name} looks like a known architecture but its weights do not fit it "
-            f"({_first_line(error)})."
+            f"({_first_line(error)}).",
+            path=path,
         ) from error
 
 
@@ -107,7 +119,9 @@ def resolve_checkpoint(name_or_path: str | Path) -> tuple[Path, CatalogEntry | N
     candidate = Path(name_or_path).expanduser()
     if candidate.suffix and (candidate.is_file() or candidate.parent != Path()):
         if not candidate.is_file():
-            raise ModelNotFoundError(f"{candidate} does not exist; expected a checkpoint file.")
+            raise ModelNotFoundError(
+                f"{candidate} does not exist; expected a checkpoint file.", path=candidate
+            )
         return candidate, _entry_for_file(candidate)
     entry = find_entry(str(name_or_path))
     if entry is None:
@@ -130,19 +144,19 @@ def resolve_checkpoint(name_or_path: str | Path) -> tuple[Path, CatalogEntry | N
     return installed, entry
 
 
-def model_info(descriptor: object, path: Path, entry: CatalogEntry | None) -> ModelInfo:
+def model_info(descriptor: ModelDescriptor, path: Path, entry: CatalogEntry | None) -> ModelInfo:
     """Torch-free facts about a loaded descriptor."""
-    d = descriptor  # spandrel's ImageModelDescriptor; attributes are typed there
-    architecture = d.architecture.id  # type: ignore[attr-defined]
-    tags = tuple(d.tags)  # type: ignore[attr-defined]
-    model: torch.nn.Module = d.model  # type: ignore[attr-defined]
+    d = descriptor
+    architecture = d.architecture.id
+    tags = tuple(d.tags)
+    model = d.model
     config = getattr(model, "config", None)
     variant = (
         config.describe()
         if config is not None and hasattr(config, "describe")
         else (f"{architecture} ({', '.join(tags)})" if tags else architecture)
     )
-    scale = int(d.scale)  # type: ignore[attr-defined]
+    scale = int(d.scale)
     purpose = str(getattr(d, "purpose", "Restoration"))
     task = (
         "deblur"
@@ -158,15 +172,16 @@ def model_info(descriptor: object, path: Path, entry: CatalogEntry | None) -> Mo
         variant=variant,
         task=task,
         scale=scale,
-        size_multiple=int(d.size_requirements.multiple_of),  # type: ignore[attr-defined]
+        size_multiple=int(d.size_requirements.multiple_of),
         parameters=sum(p.numel() for p in model.parameters()),
-        input_channels=int(d.input_channels),  # type: ignore[attr-defined]
-        output_channels=int(d.output_channels),  # type: ignore[attr-defined]
-        supports_half=bool(d.supports_half),  # type: ignore[attr-defined]
-        supports_bfloat16=bool(d.supports_bfloat16),  # type: ignore[attr-defined]
+        input_channels=int(d.input_channels),
+        output_channels=int(d.output_channels),
+        supports_half=bool(d.supports_half),
+        supports_bfloat16=bool(d.supports_bfloat16),
         training_data=entry.training_data if entry else "",
         suits=entry.suits if entry else "",
         tags=tags,
+        takes_half_size_input=isinstance(model, MSSNet),
     )
 
 

@@ -10,14 +10,13 @@ re-importing records them again).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from filelock import FileLock
 
 from cnaps_desktop import paths
+from cnaps_desktop.engine.files import atomic_writer
 
 MANIFEST_NAME = "manifest.json"
 LOCK_NAME = ".manifest.lock"
@@ -76,12 +75,5 @@ def _write(records: list[ManifestRecord]) -> None:
     text = json.dumps(
         {"version": _FORMAT_VERSION, "models": [asdict(r) for r in records]}, indent=2
     )
-    descriptor, name = tempfile.mkstemp(dir=folder, prefix=f".{MANIFEST_NAME}.", suffix=".part")
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as writer:
-            writer.write(text + "\n")
-        temporary.replace(folder / MANIFEST_NAME)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    with atomic_writer(folder / MANIFEST_NAME) as writer:
+        writer.write((text + "\n").encode("utf-8"))

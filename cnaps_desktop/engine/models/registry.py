@@ -17,7 +17,7 @@ def architecture_registry() -> ArchRegistry:
     import_torchvision()
     from spandrel import MAIN_REGISTRY, ArchSupport
 
-    from cnaps_desktop.engine.arch.mssnet.support import MSSNetArch
+    from cnaps_desktop.engine.arch.mssnet import MSSNetArch
 
     registry = MAIN_REGISTRY.copy()
     registry.add(ArchSupport.from_architecture(MSSNetArch()))

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from cnaps_desktop import paths
 from cnaps_desktop.engine.errors import ModelMismatchError, ModelNotFoundError
+from cnaps_desktop.engine.files import atomic_writer
 from cnaps_desktop.engine.models.catalog import DEFAULT_NAME, CatalogEntry, find_entry, load_catalog
 from cnaps_desktop.engine.models.manifest import (
     ManifestRecord,
@@ -26,6 +26,7 @@ from cnaps_desktop.engine.models.manifest import (
     read_manifest,
     save_record,
 )
+from cnaps_desktop.engine.pixels import round_up
 
 #: The side of the square test image every import runs (raised to the model's size multiple).
 TRIAL_SIDE = 32
@@ -87,7 +88,9 @@ def import_model(
     """
     source = Path(path).expanduser()
     if not source.is_file():
-        raise ModelNotFoundError(f"{source} does not exist; expected a checkpoint file to import.")
+        raise ModelNotFoundError(
+            f"{source} does not exist; expected a checkpoint file to import.", path=source
+        )
     name = _usable_name(as_name if as_name is not None else source.stem, source)
     entry = find_entry(name, load_catalog(catalog))
     return install_checkpoint(
@@ -159,7 +162,8 @@ def check_fits_entry(descriptor: object, entry: CatalogEntry, path: Path, hint: 
     if not fits or architecture != entry.architecture:
         raise ModelMismatchError(
             f"{path.name} is {found}, but {entry.name} is {entry.variant}"
-            + (f"; {hint}." if hint else ".")
+            + (f"; {hint}." if hint else "."),
+            path=path,
         )
 
 
@@ -171,7 +175,7 @@ def run_trial(descriptor: object, path: Path) -> None:
     requirements = d.size_requirements  # type: ignore[attr-defined]
     multiple = max(1, int(requirements.multiple_of))
     side = max(TRIAL_SIDE, int(requirements.minimum))
-    side = -(-side // multiple) * multiple  # round up to the size multiple
+    side = round_up(side, multiple)
     channels = int(d.input_channels)  # type: ignore[attr-defined]
     scale = int(d.scale)  # type: ignore[attr-defined]
     model = d.model.eval()  # type: ignore[attr-defined]
@@ -181,40 +185,34 @@ def run_trial(descriptor: object, path: Path) -> None:
             output = model(image)
     except (RuntimeError, ValueError, TypeError, IndexError, AssertionError) as error:
         raise ModelMismatchError(
-            f"{path.name} loads but failed a {side}x{side} test run ({_first_line(error)})."
+            f"{path.name} loads but failed a {side}x{side} test run ({_first_line(error)}).",
+            path=path,
         ) from error
     expected = (1, int(d.output_channels), side * scale, side * scale)  # type: ignore[attr-defined]
     if not isinstance(output, torch.Tensor) or tuple(output.shape) != expected:
         shape = tuple(output.shape) if isinstance(output, torch.Tensor) else type(output).__name__
         raise ModelMismatchError(
-            f"{path.name} gave {shape} for a {side}x{side} test image; expected {expected}."
+            f"{path.name} gave {shape} for a {side}x{side} test image; expected {expected}.",
+            path=path,
         )
     if not bool(torch.isfinite(output).all()):
         raise ModelMismatchError(
             f"{path.name} gave NaN or infinite values for a {side}x{side} test image; its weights "
-            f"are damaged."
+            f"are damaged.",
+            path=path,
         )
 
 
 def copy_atomically(source: Path, destination: Path) -> str:
     """Copy ``source`` to ``destination`` via a temp file and a rename; returns the sha256."""
     digest = hashlib.sha256()
-    descriptor, name = tempfile.mkstemp(
-        dir=destination.parent, prefix=f".{destination.name}.", suffix=".part"
-    )
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "wb") as writer, source.open("rb") as reader:
-            for block in iter(lambda: reader.read(_CHUNK), b""):
-                digest.update(block)
-                writer.write(block)
-            writer.flush()
-            os.fsync(writer.fileno())
-        temporary.chmod(0o644)  # temp files are private; a model file is not
-        temporary.replace(destination)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    # The temporary file is private (0600); a model file is not.
+    with atomic_writer(destination, mode=0o644) as writer, source.open("rb") as reader:
+        for block in iter(lambda: reader.read(_CHUNK), b""):
+            digest.update(block)
+            writer.write(block)
+        writer.flush()
+        os.fsync(writer.fileno())
     return digest.hexdigest()
 
 
@@ -249,7 +247,8 @@ def _usable_name(name: str, source: Path) -> str:
     if name.lower() == DEFAULT_NAME or not _NAME_PATTERN.fullmatch(name):
         raise ModelMismatchError(
             f"'{name}' cannot name the model from {source.name}; expected letters, digits, '.', "
-            f"'-' or '_' (and not 'default'), for example --as my-model."
+            f"'-' or '_' (and not 'default'), for example --as my-model.",
+            path=source,
         )
     return name
 

@@ -14,11 +14,11 @@ import numpy as np
 
 from cnaps_desktop.engine.cancel import CancelToken
 from cnaps_desktop.engine.errors import ImageError
-from cnaps_desktop.engine.models.loader import LoadedModel
+from cnaps_desktop.engine.models import LoadedModel
 from cnaps_desktop.engine.options import RestoreOptions
 from cnaps_desktop.engine.restore import restore_array
 from cnaps_desktop.engine.training.data import list_pairs, read_rgb
-from cnaps_desktop.engine.training.metrics import psnr, psnr_gain, ssim
+from cnaps_desktop.engine.training.metrics import mean_gain, psnr, psnr_gain, ssim
 
 
 class PairSizeError(ImageError):
@@ -68,7 +68,7 @@ class EvalReport:
     @property
     def gain_db(self) -> float:
         """The mean of the per-pair gains (0 dB for pairs that are identical before and after)."""
-        return self._mean([p.gain_db for p in self.pairs])
+        return mean_gain((p.psnr_output, p.psnr_input) for p in self.pairs)
 
     @property
     def worst_gain_db(self) -> float:

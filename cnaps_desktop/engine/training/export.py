@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 
 from cnaps_desktop.engine.errors import CorruptCheckpointError
-from cnaps_desktop.engine.models.checkpoint import read_checkpoint_object, unwrap_state_dict
+from cnaps_desktop.engine.models import read_checkpoint_object, unwrap_state_dict
 
 
 def export_weights(source: Path, target: Path, half: bool = True) -> str:

@@ -27,7 +27,7 @@ import torch
 from cnaps_desktop.engine.arch.mssnet import MSSNetConfig, config_from_state_dict
 from cnaps_desktop.engine.cancel import CancelToken
 from cnaps_desktop.engine.errors import CheckpointError, ModelMismatchError
-from cnaps_desktop.engine.models.checkpoint import read_checkpoint_object, unwrap_state_dict
+from cnaps_desktop.engine.models import read_checkpoint_object, unwrap_state_dict
 from cnaps_desktop.engine.training.data import (
     BatchStream,
     SourceSpec,

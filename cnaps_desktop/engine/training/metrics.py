@@ -7,6 +7,7 @@ computed per channel and averaged, as most deblurring papers report it on RGB.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import cv2
 import numpy as np
@@ -29,6 +30,15 @@ def psnr_gain(after: float, before: float) -> float:
     if math.isinf(after) and math.isinf(before) and (after > 0) == (before > 0):
         return 0.0
     return after - before
+
+
+def mean_gain(pairs: Iterable[tuple[float, float]]) -> float:
+    """The mean of the per-pair gains of ``(after, before)`` PSNRs (NaN for no pairs).
+
+    Training's validation and `cnaps-desktop eval` both report this figure, so a pair that is
+    identical before and after counts as 0 dB instead of hiding the other pairs' gains."""
+    gains = [psnr_gain(after, before) for after, before in pairs]
+    return sum(gains) / len(gains) if gains else math.nan
 
 
 def ssim(image: np.ndarray, reference: np.ndarray) -> float:

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from cnaps_desktop.engine.training.data import ValidationPair
-from cnaps_desktop.engine.training.metrics import psnr, psnr_gain, ssim
+from cnaps_desktop.engine.training.metrics import mean_gain, psnr, psnr_gain, ssim
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,9 @@ class ValidationResult:
     psnr_output: float
     ssim_input: float
     ssim_output: float
-    worst_gain_db: float = 0.0  # the pair that gained least (negative: made worse)
+    gain_db: float  # the mean of the per-pair gains (metrics.mean_gain, as eval reports it)
+    worst_gain_db: float  # the pair that gained least (negative: made worse)
     name: str = "validation"  # which set: "validation" (crops of the hold-out) or a folder name
-
-    @property
-    def gain_db(self) -> float:
-        return psnr_gain(self.psnr_output, self.psnr_input)
 
     def summary(self, step: int) -> str:
         return (
@@ -69,5 +66,8 @@ def validate(
         )
     table = np.array(figures, dtype=np.float64)
     means = np.mean(table, axis=0)
-    worst = min(psnr_gain(after, before) for before, after, _, _ in figures)
-    return ValidationResult(len(pairs), *(float(m) for m in means), float(worst), name)
+    psnrs = [(after, before) for before, after, _, _ in figures]
+    worst = min(psnr_gain(after, before) for after, before in psnrs)
+    return ValidationResult(
+        len(pairs), *(float(m) for m in means), mean_gain(psnrs), float(worst), name
+    )

@@ -70,7 +70,9 @@ def assemble(
     """Write ``output`` from ``segments`` plus the input's other streams; returns what happened
     to each of those streams."""
     if not segments:
-        raise VideoError(f"{source.name}: no frame was selected, so there is nothing to write.")
+        raise VideoError(
+            f"{source.name}: no frame was selected, so there is nothing to write.", path=source
+        )
     with av.open(str(segments[0])) as first:
         segment_time_base = first.streams.video[0].time_base
     options: dict[str, str] = {}
@@ -134,7 +136,9 @@ def _segment_packets(
         with av.open(str(path)) as segment:
             stream = segment.streams.video[0]
             if stream.time_base != time_base:
-                raise VideoError(f"segment {path.name} has a different time base; start over.")
+                raise VideoError(
+                    f"segment {path.name} has a different time base; start over.", path=path
+                )
             for packet in segment.demux(stream):
                 if packet.size == 0 or packet.pts is None:
                     continue

@@ -2,27 +2,28 @@
 
 One frame at a time goes through ``restore.restore_array``, the same path as photos (tiles sized
 from the memory budget, so any frame size fits). On a GPU, whole frames in a batch keep the device
-busier: ``BatchedModel`` stacks frames into one tensor, pads them to the model's size multiple,
-runs the network once, and halves the batch when the device runs out of memory. A CPU gains
-nothing from batching, so it stays at one frame per call.
+busier: ``BatchedModel`` hands them to the photo path's ``ModelCall`` (padding, channels,
+precision, halving the batch when the device runs out of memory), and goes frame by frame in tiles
+once a single whole frame no longer fits. A CPU gains nothing from batching, so it stays at one
+frame per call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from cnaps_desktop.engine.cancel import CancelToken
+from cnaps_desktop.engine.device import release_device_memory
+from cnaps_desktop.engine.pixels import from_unit_float, to_unit_float
+from cnaps_desktop.engine.restore import ModelCall, restore_array
+from cnaps_desktop.engine.video.pipeline import FrameFunction
 
 if TYPE_CHECKING:
-    from cnaps_desktop.engine.models.loader import LoadedModel
+    from cnaps_desktop.engine.models import LoadedModel
     from cnaps_desktop.engine.options import RestoreOptions
-
-FrameFunction = Callable[[np.ndarray], np.ndarray]
 
 GPU_BATCH = 4
 """Frames per model call on a GPU before any out-of-memory halving."""
@@ -52,59 +53,32 @@ def per_frame(
     """Each frame through ``restore_array`` (tiling, padding and rounding done there)."""
 
     def restore_frames(frames: np.ndarray) -> np.ndarray:
-        from cnaps_desktop.engine.restore import restore_array
-
         return np.stack([restore_array(loaded, frame, restore_options, token) for frame in frames])
 
     return restore_frames
 
 
 class BatchedModel:
-    """Whole frames, several per model call; falls back to ``fallback`` per frame once a single
-    frame no longer fits in device memory."""
+    """Whole frames, several per model call; every frame goes through ``fallback`` once a single
+    whole frame no longer fits in device memory (the frames of a video all have one size)."""
 
     def __init__(self, loaded: LoadedModel, batch_size: int, fallback: FrameFunction) -> None:
-        self.loaded = loaded
-        self.batch_size = batch_size
+        self.model_call = ModelCall(loaded, batch_size)
         self.fallback = fallback
+        self.whole_frames_fit = True
+
+    @property
+    def batch_size(self) -> int:
+        """Frames per model call now (halved from the starting size when memory ran out)."""
+        return self.model_call.batch_size
 
     def __call__(self, frames: np.ndarray) -> np.ndarray:
-        outputs = []
-        start = 0
-        while start < len(frames):
-            chunk = frames[start : start + self.batch_size]
+        if self.whole_frames_fit:
             try:
-                outputs.append(run_model_on_batch(self.loaded, chunk))
+                restored = self.model_call(to_unit_float(frames))
             except torch.OutOfMemoryError:
-                if self.batch_size == 1:
-                    outputs.append(self.fallback(chunk))
-                else:
-                    self.batch_size //= 2
-                    _free_cache(self.loaded.device)
-                    continue
-            start += len(chunk)
-        return np.concatenate(outputs)
-
-
-def run_model_on_batch(loaded: LoadedModel, frames: np.ndarray) -> np.ndarray:
-    """(N, H, W, 3) uint8 through the network in one call -> (N, H*s, W*s, 3) uint8."""
-    _, height, width, _ = frames.shape
-    multiple = max(1, loaded.size_multiple)
-    pad_h, pad_w = (-height) % multiple, (-width) % multiple
-    with torch.inference_mode():
-        batch = torch.from_numpy(np.ascontiguousarray(frames)).to(loaded.device)
-        batch = batch.permute(0, 3, 1, 2).to(loaded.dtype).div_(255.0)
-        if pad_h or pad_w:
-            fits_reflect = pad_h < height and pad_w < width
-            mode = "reflect" if fits_reflect else "replicate"
-            batch = F.pad(batch, (0, pad_w, 0, pad_h), mode=mode)
-        result = loaded.model(batch)
-        scale = loaded.scale
-        result = result[:, :, : height * scale, : width * scale]
-        result = result.float().clamp_(0.0, 1.0).mul_(255.0).round_().to(torch.uint8)
-        return result.permute(0, 2, 3, 1).cpu().numpy()
-
-
-def _free_cache(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.empty_cache()
+                self.whole_frames_fit = False
+                release_device_memory(self.model_call.loaded.device)
+            else:
+                return from_unit_float(restored, frames.dtype, in_place=True)
+        return self.fallback(frames)

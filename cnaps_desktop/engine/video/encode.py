@@ -22,6 +22,7 @@ import av
 import numpy as np
 
 from cnaps_desktop.engine.errors import VideoError
+from cnaps_desktop.engine.pixels import round_up
 from cnaps_desktop.engine.video.options import OutputCodec
 from cnaps_desktop.engine.video.probe import CONVERSION_FLAGS, ColourFacts
 
@@ -80,7 +81,7 @@ class EncodePlan:
     @property
     def padded_size(self) -> tuple[int, int]:
         step_w, step_h = _CHROMA_STEP.get(self.pixel_format, (1, 1))
-        return _round_up(self.width, step_w), _round_up(self.height, step_h)
+        return round_up(self.width, step_w), round_up(self.height, step_h)
 
     @property
     def padded(self) -> bool:
@@ -93,10 +94,6 @@ class EncodePlan:
     @property
     def segment_format(self) -> str:
         return _SEGMENT_FORMAT[self.codec.name][0]
-
-
-def _round_up(value: int, step: int) -> int:
-    return -(-value // step) * step
 
 
 def mp4_timescale(time_base: Fraction) -> int:

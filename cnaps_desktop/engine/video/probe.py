@@ -126,16 +126,21 @@ def open_video(path: str | Path) -> Iterator[av.container.InputContainer]:
     """Open ``path`` for reading; every failure becomes one clear :class:`VideoError`."""
     path = Path(path)
     if not path.is_file():
-        raise VideoError(f"{path} does not exist or is not a file; expected a video file.")
+        raise VideoError(
+            f"{path} does not exist or is not a file; expected a video file.", path=path
+        )
     try:
         container = av.open(str(path), mode="r")
     except av.error.InvalidDataError as error:
         raise CorruptVideoError(
             f"{path.name} could not be read as a video: it is damaged, truncated or not a video "
-            "file."
+            "file.",
+            path=path,
         ) from error
     except av.FFmpegError as error:
-        raise CorruptVideoError(f"{path.name} could not be opened as a video ({error}).") from error
+        raise CorruptVideoError(
+            f"{path.name} could not be opened as a video ({error}).", path=path
+        ) from error
     try:
         video_stream(container, path)
         yield container
@@ -149,15 +154,19 @@ def video_stream(container: av.container.InputContainer, path: Path) -> av.video
     if not streams:
         if container.streams.audio:
             raise UnsupportedVideoError(
-                f"{path.name} holds only audio (no video stream); expected a video file."
+                f"{path.name} holds only audio (no video stream); expected a video file.",
+                path=path,
             )
-        raise UnsupportedVideoError(f"{path.name} holds no video stream; expected a video file.")
+        raise UnsupportedVideoError(
+            f"{path.name} holds no video stream; expected a video file.", path=path
+        )
     stream = streams[0]
     codec_name = stream.codec_context.name if stream.codec_context else "unknown"
     if stream.codec_context is None or not stream.codec_context.is_decoder:
         raise UnsupportedVideoError(
             f"{path.name} uses a video codec ({codec_name}) that this build of FFmpeg cannot "
-            "decode; expected H.264, H.265, VP9, AV1, ProRes, MPEG-4 or another common codec."
+            "decode; expected H.264, H.265, VP9, AV1, ProRes, MPEG-4 or another common codec.",
+            path=path,
         )
     return stream
 
@@ -170,7 +179,8 @@ def _is_cover_art(stream: av.video.VideoStream) -> bool:
 def corrupt_while_reading(path: Path, error: Exception) -> CorruptVideoError:
     """The error for a file that opened but failed part-way through."""
     return CorruptVideoError(
-        f"{path.name} is damaged or truncated: reading it failed part-way through ({error})."
+        f"{path.name} is damaged or truncated: reading it failed part-way through ({error}).",
+        path=path,
     )
 
 
@@ -221,7 +231,8 @@ def _timestamps_cached(path: Path, size: int, mtime_ns: int) -> tuple[int, ...]:
         if stream.frames > len(stamps):
             raise CorruptVideoError(
                 f"{path.name} is truncated: its index lists {stream.frames} frames but only "
-                f"{len(stamps)} are in the file."
+                f"{len(stamps)} are in the file.",
+                path=path,
             )
     return tuple(sorted(stamps))
 
@@ -234,7 +245,9 @@ def frame_timestamps(path: str | Path) -> tuple[int, ...]:
     """
     path = Path(path)
     if not path.is_file():
-        raise VideoError(f"{path} does not exist or is not a file; expected a video file.")
+        raise VideoError(
+            f"{path} does not exist or is not a file; expected a video file.", path=path
+        )
     stat = path.stat()
     return _timestamps_cached(path.resolve(), stat.st_size, stat.st_mtime_ns)
 
@@ -268,7 +281,9 @@ def _first_frame(
             return frame
     except av.FFmpegError as error:
         raise corrupt_while_reading(path, error) from error
-    raise CorruptVideoError(f"{path.name} holds a video stream without a single readable frame.")
+    raise CorruptVideoError(
+        f"{path.name} holds a video stream without a single readable frame.", path=path
+    )
 
 
 def _audio_info(stream: av.audio.AudioStream) -> AudioStreamInfo:
@@ -335,7 +350,9 @@ def read_frame(path: str | Path, index: int) -> np.ndarray:
     path = Path(path)
     timestamps = frame_timestamps(path)
     if not 0 <= index < len(timestamps):
-        raise VideoError(f"{path.name} has {len(timestamps)} frames; frame {index} does not exist.")
+        raise VideoError(
+            f"{path.name} has {len(timestamps)} frames; frame {index} does not exist.", path=path
+        )
     target = timestamps[index]
     with open_video(path) as container:
         stream = video_stream(container, path)
@@ -346,4 +363,6 @@ def read_frame(path: str | Path, index: int) -> np.ndarray:
                     return frame_to_rgb(frame, colour_facts(frame))
         except av.FFmpegError as error:
             raise corrupt_while_reading(path, error) from error
-    raise CorruptVideoError(f"{path.name} ends before frame {index}; the file is truncated.")
+    raise CorruptVideoError(
+        f"{path.name} ends before frame {index}; the file is truncated.", path=path
+    )

@@ -1,17 +1,14 @@
 """Restore a video frame by frame, keeping its sound, timing and metadata.
 
 ``restore_video`` is the one entry point: probe the input, pick the frames, run the
-decode -> restore -> encode pipeline into segments (``video_pipeline``), then assemble the
+decode -> restore -> encode pipeline into segments (``pipeline``), then assemble the
 segments with the input's audio, subtitles and metadata into a temporary file in the output
-folder and rename it into place (``video_assemble``). Cancelling or failing leaves no output;
-with ``resume`` the finished segments stay for the next run (``video_resume``).
+folder and rename it into place (``assemble``). Cancelling or failing leaves no output;
+with ``resume`` the finished segments stay for the next run (``resume``).
 """
 
 from __future__ import annotations
 
-import errno
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from fractions import Fraction
@@ -22,54 +19,30 @@ import av
 
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
 from cnaps_desktop.engine.errors import OutputError, VideoError
+from cnaps_desktop.engine.files import check_output_folder
+from cnaps_desktop.engine.options import RESTORED_SUFFIX
 from cnaps_desktop.engine.video.assemble import CONTAINER_FOR_SUFFIX, Window, assemble
 from cnaps_desktop.engine.video.encode import EncodePlan
-from cnaps_desktop.engine.video.options import (
-    OUTPUT_CODECS,
-    OutputCodec,
-    VideoFacts,
-    VideoOptions,
-    output_codec,
-)
+from cnaps_desktop.engine.video.options import OutputCodec, VideoFacts, VideoOptions, output_codec
 from cnaps_desktop.engine.video.pipeline import FrameFunction, PipelineJob, Selection, run_pipeline
 from cnaps_desktop.engine.video.probe import (
-    VIDEO_SUFFIXES,
-    AudioStreamInfo,
     VideoInfo,
     display_matrix,
     frame_timestamps,
-    is_video_path,
     open_video,
     probe_video,
-    read_frame,
     video_stream,
 )
 from cnaps_desktop.engine.video.resume import WorkFolder
 
 if TYPE_CHECKING:
-    from cnaps_desktop.engine.models.loader import LoadedModel
-
-__all__ = [
-    "OUTPUT_CODECS",
-    "VIDEO_SUFFIXES",
-    "AudioStreamInfo",
-    "FrameFunction",
-    "VideoFacts",
-    "VideoInfo",
-    "VideoOptions",
-    "bench_video",
-    "is_video_path",
-    "probe_video",
-    "read_frame",
-    "restore_video",
-    "video_output_path",
-]
+    from cnaps_desktop.engine.models import LoadedModel
 
 
 def video_output_path(
     input_path: str | Path,
     output_dir: Path | None = None,
-    suffix: str = "_restored",
+    suffix: str = RESTORED_SUFFIX,
     codec: str = "h264",
 ) -> Path:
     """Where a restored video goes by default: beside the input (or in ``output_dir``), named
@@ -178,7 +151,8 @@ def select_frames(source: Path, info: VideoInfo, options: VideoOptions) -> tuple
     if first_index >= len(stamps) or end_index <= first_index:
         raise VideoError(
             f"{source.name} has {len(stamps)} frames ({info.duration:.2f} s); the range asked "
-            "for selects none of them."
+            "for selects none of them.",
+            source,
         )
     start_pts = stamps[first_index]
     end_pts = stamps[end_index] if end_index < len(stamps) else None
@@ -198,17 +172,15 @@ def _check_output(source: Path, output: Path, codec: OutputCodec) -> str:
         allowed = ", ".join(codec.suffixes)
         raise VideoError(
             f"{output.name}: {codec.description} is written as {allowed}; choose one of those "
-            "file endings."
+            "file endings.",
+            output,
         )
     if output.resolve() == source.resolve():
-        raise OutputError(f"{output} is the input video; choose another output name.")
+        raise OutputError(f"{output} is the input video; choose another output name.", output)
     folder = output.parent
     if not folder.is_dir():
-        raise OutputError(f"the output folder {folder} does not exist.")
-    with _output_errors(output):
-        handle, probe = tempfile.mkstemp(prefix=".cnaps-write-test-", dir=folder)
-        os.close(handle)
-        Path(probe).unlink()
+        raise OutputError(f"the output folder {folder} does not exist.", folder)
+    check_output_folder(folder, create=False)
     return muxer
 
 
@@ -220,14 +192,7 @@ def _output_errors(output: Path) -> Iterator[None]:
     except OSError as error:
         if isinstance(error, OutputError | VideoError):
             raise
-        code = getattr(error, "errno", None)
-        if code == errno.ENOSPC:
-            message = f"the disk holding {output.parent} is full; {output.name} was not written."
-        elif code in {errno.EACCES, errno.EPERM, errno.EROFS}:
-            message = f"cannot write to the folder {output.parent} (it is read-only)."
-        else:
-            message = f"{output.name} could not be written ({error})."
-        raise OutputError(message) from error
+        raise OutputError.from_os_error(error, output) from error
 
 
 def _rotation_matrix(source: Path) -> list[int] | None:
@@ -321,15 +286,3 @@ def _facts(
         frames_per_second=result.restored_frames / seconds if seconds > 0 else 0.0,
         batch_size=batch_size,
     )
-
-
-def bench_video(
-    loaded: LoadedModel,
-    path_or_size: str | Path | tuple[int, int],
-    device: str | None = None,
-    **kwargs: Any,
-) -> dict[str, Any]:
-    """End-to-end frames/s next to model-only frames/s; see ``video_bench.bench_video``."""
-    from cnaps_desktop.engine.bench.video import bench_video as measure
-
-    return measure(loaded, path_or_size, device, **kwargs)

@@ -191,13 +191,21 @@ class CheckpointPicker(QWidget):
             dialog.close()
             self._download_dialog = None
 
+        def downloaded(_: Path) -> None:
+            finish()
+            self._installed(name)
+
+        def failed(error: BaseException) -> None:
+            finish()
+            show_error(self.window(), "Download failed", error)
+
         handle = self._bridge.submit(
             work,
             worker="network",
             description=f"download {name}",
             on_progress=on_progress,
-            on_result=lambda _: (finish(), self._installed(name)),
-            on_error=lambda error: (finish(), show_error(self.window(), "Download failed", error)),
+            on_result=downloaded,
+            on_error=failed,
             on_cancelled=finish,
         )
         dialog.canceled.connect(handle.cancel)

@@ -1,24 +1,19 @@
 """Before/after on one canvas: a draggable split divider, synced zoom and pan, side-by-side mode.
 
 Paints from cached display levels (8-bit RGB pyramids made off the GUI thread by
-engine/display.py), picking the level that matches the zoom, so a repaint never converts the
+engine/image/display.py), picking the level that matches the zoom, so a repaint never converts the
 full-size image. The maths lives in view_state.py; this widget only turns events into calls.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPaintEvent,
     QPen,
     QResizeEvent,
@@ -26,32 +21,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from cnaps_desktop.engine.pixels import Box
 from cnaps_desktop.gui.widgets import view_state as vs
+from cnaps_desktop.gui.widgets.display_image import DisplayImage
+from cnaps_desktop.gui.widgets.overlays import draw_divider, draw_label
 
 GRAB_DISTANCE = 10.0
 """How close (in logical pixels) the pointer must be to the divider to drag it."""
-
-
-@dataclass(frozen=True)
-class DisplayImage:
-    """One side of the comparison: its pyramid as QImages, wrapping (not copying) the arrays."""
-
-    levels: tuple[QImage, ...]
-    size: tuple[int, int]
-    arrays: tuple[np.ndarray, ...]
-    """Kept so the QImages' pixel memory stays alive."""
-
-    @classmethod
-    def from_levels(cls, levels: list[np.ndarray]) -> DisplayImage:
-        images = []
-        arrays = []
-        for level in levels:
-            array = np.ascontiguousarray(level)
-            height, width = array.shape[:2]
-            images.append(QImage(array.data, width, height, 3 * width, QImage.Format.Format_RGB888))
-            arrays.append(array)
-        height, width = levels[0].shape[:2]
-        return cls(tuple(images), (width, height), tuple(arrays))
 
 
 class CompareView(QWidget):
@@ -71,7 +47,7 @@ class CompareView(QWidget):
         self._before: DisplayImage | None = None
         self._after: DisplayImage | None = None
         self._after_note = ""
-        self._after_box: vs.Box | None = None
+        self._after_box: Box | None = None
         self._message = ""
         self._transform = vs.ViewTransform()
         self._split = vs.Split()
@@ -90,9 +66,7 @@ class CompareView(QWidget):
         self._whole = None
         self.fit()
 
-    def set_after(
-        self, after: DisplayImage | None, note: str = "", box: vs.Box | None = None
-    ) -> None:
+    def set_after(self, after: DisplayImage | None, note: str = "", box: Box | None = None) -> None:
         """Replace the "after" side, keeping zoom and pan.
 
         ``note`` is a small badge on it; ``box`` (image pixels) outlines the part restored so far.
@@ -139,7 +113,7 @@ class CompareView(QWidget):
         self._whole = {None: "before", "before": "after", "after": None}[self._whole]
         self.update()
 
-    def visible_box(self) -> vs.Box | None:
+    def visible_box(self) -> Box | None:
         """The part of the image on screen, in image pixels."""
         if self._before is None:
             return None
@@ -312,7 +286,7 @@ class CompareView(QWidget):
         self._paint_side(painter, self._before, clip, shift_x)
         painter.fillRect(clip, QColor(0, 0, 0, 110))  # not restored yet: the "before", dimmed
 
-    def _outline(self, painter: QPainter, box: vs.Box, clip: QRectF, shift_x: float) -> None:
+    def _outline(self, painter: QPainter, box: Box, clip: QRectF, shift_x: float) -> None:
         """A dashed frame around the part of the "after" side restored so far."""
         left, top = self._transform.to_view(box[0], box[1])
         right, bottom = self._transform.to_view(box[2], box[3])
@@ -358,53 +332,26 @@ class CompareView(QWidget):
         painter.setFont(font)
         after_label = "After" if self._after is not None else "After (not restored yet)"
         if self._side_by_side:
-            _label(painter, QPointF(10, 10), "Before")
-            _label(painter, QPointF(width / 2 + 10, 10), after_label)
+            draw_label(painter, QPointF(10, 10), "Before")
+            draw_label(painter, QPointF(width / 2 + 10, 10), after_label)
             painter.setPen(QPen(self.palette().color(self.foregroundRole()), 1))
             painter.drawLine(QPointF(width / 2, 0), QPointF(width / 2, height))
             badge_left = width / 2
         elif self._whole is not None:
-            _label(painter, QPointF(10, 10), "Before" if self._whole == "before" else after_label)
+            draw_label(
+                painter, QPointF(10, 10), "Before" if self._whole == "before" else after_label
+            )
             badge_left = 0.0
         else:
             split_x = self._split.x(width)
-            _label(painter, QPointF(10, 10), "Before")
-            _label(painter, QPointF(width - 10, 10), after_label, align_right=True)
-            _divider(painter, split_x, height)
+            draw_label(painter, QPointF(10, 10), "Before")
+            draw_label(painter, QPointF(width - 10, 10), after_label, align_right=True)
+            draw_divider(painter, split_x, height)
             badge_left = split_x
         if self._after_note and self._whole != "before":
             metrics = painter.fontMetrics()
             note_w = metrics.horizontalAdvance(self._after_note) + 20
             if width - badge_left > note_w + 20:
-                _label(
+                draw_label(
                     painter, QPointF(width - 10, height - 34), self._after_note, align_right=True
                 )
-
-
-def _label(painter: QPainter, at: QPointF, text: str, align_right: bool = False) -> None:
-    metrics = painter.fontMetrics()
-    box = QRectF(0, 0, metrics.horizontalAdvance(text) + 16, metrics.height() + 8)
-    box.moveTopLeft(QPointF(at.x() - box.width(), at.y()) if align_right else at)
-    path = QPainterPath()
-    path.addRoundedRect(box, 6, 6)
-    painter.fillPath(path, QColor(20, 20, 20, 170))
-    painter.setPen(QColor(245, 245, 245))
-    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-
-
-def _divider(painter: QPainter, x: float, height: float) -> None:
-    painter.setPen(QPen(QColor(0, 0, 0, 90), 4))
-    painter.drawLine(QPointF(x, 0), QPointF(x, height))
-    painter.setPen(QPen(QColor(255, 255, 255), 2))
-    painter.drawLine(QPointF(x, 0), QPointF(x, height))
-    centre = QPointF(x, height / 2)
-    painter.setBrush(QColor(255, 255, 255))
-    painter.setPen(QPen(QColor(0, 0, 0, 120), 1))
-    painter.drawEllipse(centre, 14, 14)
-    painter.setBrush(QColor(60, 60, 60))
-    painter.setPen(Qt.PenStyle.NoPen)
-    for direction in (-1, 1):
-        tip = centre + QPointF(direction * 9, 0)
-        painter.drawPolygon(
-            [tip, centre + QPointF(direction * 3, -5), centre + QPointF(direction * 3, 5)]
-        )

@@ -2,53 +2,37 @@
 
 Its words live in resources/explain/*.md and resources/links.toml (content, not code); this
 module only fills in the facts of what is on screen and renders the Markdown. Links open in the
-system browser.
+system browser; the one in-pane link, RELATED_ANCHOR, opens or folds "Related reading (not used
+here)", the papers this app does not use (collapsed at first, like an HTML <details>).
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from cnaps_desktop.engine.facts import ModelInfo
 from cnaps_desktop.engine.models.catalog import CatalogEntry
+from cnaps_desktop.gui.screen_model import ScreenFacts
 from cnaps_desktop.resources import resource_path
 
 SECTIONS = ("task", "workflow", "mssnet", "checkpoints", "papers")
-
-
-@dataclass(frozen=True)
-class ScreenFacts:
-    """What the pane describes: the file on screen and, once run, the run's facts."""
-
-    input_path: Path | None = None
-    input_size: tuple[int, int] | None = None
-    input_kind: str = ""
-    checkpoint: str = ""
-    model: ModelInfo | None = None
-    device: str = ""
-    precision: str = ""
-    tiles: int | None = None
-    tile_size: int | None = None
-    seconds: float | None = None
-    output_size: tuple[int, int] | None = None
-    output_path: Path | None = None
-    state: str = ""
-    """E.g. "not restored yet", "preview of the visible area", "restored"."""
-    video_lines: tuple[tuple[str, str], ...] = field(default_factory=tuple)
-    """Frames, frame rate, codec and audio streams, for a video."""
+RELATED_HEADING = "Related reading (not used here)"
+RELATED_ANCHOR = "related-reading"
+"""The fragment of the link that opens and folds the related reading (``#related-reading``)."""
 
 
 def read_content(name: str) -> str:
     return resource_path("explain", f"{name}.md").read_text(encoding="utf-8")
 
 
-def read_links(path: Path | None = None) -> dict[str, list[dict[str, str]]]:
+def read_links(path: Path | None = None) -> dict[str, list[dict[str, str | bool]]]:
     with (path or resource_path("links.toml")).open("rb") as handle:
         data = tomllib.load(handle)
     return {"link": data.get("link", []), "tool": data.get("tool", [])}
@@ -124,19 +108,38 @@ def checkpoints_section(entries: list[CatalogEntry]) -> str:
     return Template(read_content("checkpoints")).safe_substitute(entries="\n".join(lines))
 
 
-def papers_section() -> str:
+def papers_section(related_open: bool = False) -> str:
+    """The papers this app uses first; the others under a fold, open when ``related_open``."""
     links = read_links()
-    papers = []
-    for item in links["link"]:
-        code = f" ([code]({item['code']}))" if item.get("code") else ""
-        papers.append(f"- [{item['title']}]({item['url']}){code}: {item['relation']}")
+    used = [_paper_line(item) for item in links["link"] if item.get("used")]
+    related = [_paper_line(item) for item in links["link"] if not item.get("used")]
     tools = [f"- [{item['title']}]({item['url']})" for item in links["tool"]]
     return Template(read_content("papers")).safe_substitute(
-        papers="\n".join(papers), tools="\n".join(tools)
+        papers="\n".join(used), related=related_part(related, related_open), tools="\n".join(tools)
     )
 
 
-def pane_markdown(facts: ScreenFacts | None, entries: list[CatalogEntry]) -> str:
+def related_part(lines: list[str], is_open: bool) -> str:
+    """The "Related reading (not used here)" heading, its fold link and, when open, its list."""
+    if not lines:
+        return ""
+    if not is_open:
+        count = f"{len(lines)} paper" + ("" if len(lines) == 1 else "s")
+        toggle = f"[\u25b8 Show {count} on neighbouring problems]"
+        return f"### {RELATED_HEADING}\n\n{toggle}(#{RELATED_ANCHOR})"
+    toggle = f"[\u25be Hide these papers](#{RELATED_ANCHOR})"
+    intro = "; each has one line on how it relates, and none of them is part of this app."
+    return f"### {RELATED_HEADING}\n\n{toggle}{intro}\n\n" + "\n".join(lines)
+
+
+def _paper_line(item: dict[str, str | bool]) -> str:
+    code = f" ([code]({item['code']}))" if item.get("code") else ""
+    return f"- [{item['title']}]({item['url']}){code}: {item['relation']}"
+
+
+def pane_markdown(
+    facts: ScreenFacts | None, entries: list[CatalogEntry], related_open: bool = False
+) -> str:
     """The whole pane: welcome text when nothing is loaded, else the task and this run's facts."""
     parts = []
     if facts is None or facts.input_path is None:
@@ -147,7 +150,7 @@ def pane_markdown(facts: ScreenFacts | None, entries: list[CatalogEntry]) -> str
         parts.append(task_section(facts.model))
     parts.append(read_content("mssnet"))
     parts.append(checkpoints_section(entries))
-    parts.append(papers_section())
+    parts.append(papers_section(related_open))
     return "\n\n".join(parts)
 
 
@@ -155,16 +158,36 @@ class ExplainPane(QTextBrowser):
     def __init__(self, entries: list[CatalogEntry], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._entries = entries
-        self.setOpenExternalLinks(True)  # QDesktopServices: the system browser
+        self._facts: ScreenFacts | None = None
+        self._related_open = False
+        # Links are followed here: web links in the system browser, the fold link in the pane.
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(self._on_link)
         self.setAccessibleName("What happened")
         self.setMinimumWidth(260)
         self.document().setDocumentMargin(12)
         self.show_facts(None)
 
     def show_facts(self, facts: ScreenFacts | None) -> None:
+        self._facts = facts
         scroll = self.verticalScrollBar().value()
-        self.setMarkdown(pane_markdown(facts, self._entries))
+        self.setMarkdown(pane_markdown(facts, self._entries, self._related_open))
         self.verticalScrollBar().setValue(scroll)
+
+    def related_open(self) -> bool:
+        return self._related_open
+
+    def set_related_open(self, is_open: bool) -> None:
+        """Open or fold "Related reading (not used here)", keeping the scroll position."""
+        if is_open != self._related_open:
+            self._related_open = is_open
+            self.show_facts(self._facts)
+
+    def _on_link(self, url: QUrl) -> None:
+        if url.isRelative() and url.fragment() == RELATED_ANCHOR:
+            self.set_related_open(not self._related_open)
+        elif not url.isRelative():
+            QDesktopServices.openUrl(url)  # the system browser
 
     def show_section(self, heading: str) -> bool:
         """Scroll so that ``heading`` (e.g. "Papers and code") is at the top of the pane."""

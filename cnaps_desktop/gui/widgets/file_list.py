@@ -2,72 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QWidget
 
+from cnaps_desktop.gui.file_entries import EntryUpdate, FileEntry
+
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class FileState(Enum):
-    WAITING = "waiting"
-    WORKING = "working"
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-@dataclass
-class FileEntry:
-    path: Path
-    kind: str
-    """"photo" or "video"."""
-    state: FileState = FileState.WAITING
-    fraction: float = 0.0
-    reason: str = ""
-    """Why it failed, or where the result went."""
-    seconds: float | None = None
-
-    def status_line(self) -> str:
-        if self.state is FileState.WORKING:
-            return f"working {self.fraction * 100:.0f}%"
-        if self.state is FileState.DONE:
-            took = f"  {self.seconds:.1f} s" if self.seconds is not None else ""
-            return f"done{took}"
-        if self.state is FileState.FAILED:
-            return f"failed: {self.reason}"
-        return self.state.value
-
-
-def expand_paths(
-    paths: Iterable[Path], image_suffixes: frozenset[str], video_suffixes: frozenset[str]
-) -> tuple[list[tuple[Path, str]], list[Path]]:
-    """Dropped paths -> ([(file, kind)], [unsupported files]); folders are searched recursively."""
-    accepted: list[tuple[Path, str]] = []
-    refused: list[Path] = []
-
-    def consider(path: Path, from_folder: bool) -> None:
-        suffix = path.suffix.lower()
-        if suffix in image_suffixes:
-            accepted.append((path, "photo"))
-        elif suffix in video_suffixes:
-            accepted.append((path, "video"))
-        elif not from_folder:
-            refused.append(path)
-
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    consider(child, from_folder=True)
-        else:
-            consider(path, from_folder=False)
-    return accepted, refused
 
 
 class FileList(QListWidget):
@@ -125,13 +68,12 @@ class FileList(QListWidget):
         item = self.currentItem()
         return None if item is None else item.data(PATH_ROLE)
 
-    def update_entry(self, path: Path, **changes: object) -> None:
-        entry = self._entries.get(path)
+    def update_entry(self, update: EntryUpdate) -> None:
+        entry = self._entries.get(update.path)
         if entry is None:
             return
-        for name, value in changes.items():
-            setattr(entry, name, value)
-        self._refresh(path)
+        entry.apply(update)
+        self._refresh(update.path)
 
     def _refresh(self, path: Path) -> None:
         entry = self._entries[path]

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from cnaps_desktop.engine.video.probe import VideoInfo
 
 
 def clock(frame: int, fps: float) -> str:
@@ -80,7 +83,7 @@ class VideoBar(QWidget):
         layout.addLayout(part)
         self.hide()
 
-    def show_video(self, info: Any, frame: int = 0, path: Path | None = None) -> None:
+    def show_video(self, info: VideoInfo | None, frame: int = 0, path: Path | None = None) -> None:
         if info is None:
             self.hide()
             return

@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from cnaps_desktop.engine.pixels import Box
+
 MIN_ZOOM = 1 / 64
 MAX_ZOOM = 32.0
 WHEEL_STEP = 1.25
 """Zoom factor per wheel notch and per +/- key."""
 SPLIT_KEY_STEP = 0.02
 """How far Left/Right move the divider, as a fraction of the width."""
-Box = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
