@@ -92,6 +92,37 @@ def test_window_check_opens_and_closes_the_main_window(qapp: object, tmp_path: P
     assert "opened and closed on the offscreen platform" in detail
 
 
+def test_window_check_reports_missing_x11_libraries_when_it_runs_offscreen(
+    qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The libraries are files to load, not a display to reach: a self-test without a display
+    (the installer builds' own) still names what an X11 desktop session would lack."""
+    pytest.importorskip("cnaps_desktop.gui.main_window", reason="the GUI's MainWindow")
+    from cnaps_desktop.app import system_libraries
+
+    cursor = system_libraries.XCB_LIBRARIES[0]
+    monkeypatch.setattr(system_libraries, "missing_libraries", lambda *_: [cursor])
+    monkeypatch.setattr(self_test.sys, "platform", "linux")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    detail = self_test.check_window(_run(tmp_path, tmp_path / "unused.pt"))
+    assert "opened and closed on the offscreen platform" in detail
+    assert "an X11 window could not open here: libxcb-cursor.so.0 missing" in detail
+    assert "sudo apt install libxcb-cursor0" in detail
+
+
+def test_window_check_fails_before_qt_where_the_window_would_use_x11(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cnaps_desktop.app import system_libraries
+
+    cursor = system_libraries.XCB_LIBRARIES[0]
+    monkeypatch.setattr(system_libraries, "missing_libraries", lambda *_: [cursor])
+    monkeypatch.setattr(system_libraries.sys, "platform", "linux")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    with pytest.raises(self_test.CheckFailed, match=r"cannot open.*libxcb-cursor\.so\.0"):
+        self_test.check_window(_run(tmp_path, tmp_path / "unused.pt"))
+
+
 def test_a_missing_checkpoint_fails_with_its_reason_and_exit_code_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,6 +6,7 @@ from cnaps_desktop.app.system_libraries import (
     XCB_LIBRARIES,
     check_window_libraries,
     needs_xcb,
+    x11_words,
 )
 
 
@@ -36,3 +37,29 @@ def test_only_linux_with_the_xcb_plugin_needs_them() -> None:
 def test_the_list_names_the_two_a_stock_desktop_lacks() -> None:
     names = {library.apt for library in XCB_LIBRARIES}
     assert {"libxcb-cursor0", "libxcb-icccm4"} <= names
+
+
+def test_the_x11_report_needs_no_display_and_names_what_is_missing() -> None:
+    words = x11_words("linux", loads=lambda soname: soname != "libxcb-icccm.so.4")
+    assert words is not None and "\n" not in words
+    assert words.startswith("an X11 window could not open here: libxcb-icccm.so.4 missing")
+    assert "sudo apt install libxcb-icccm4" in words
+    installed = x11_words("linux", loads=lambda _: True)
+    assert installed == f"the {len(XCB_LIBRARIES)} libraries an X11 window needs are installed"
+    assert x11_words("darwin", loads=lambda _: False) is None
+
+
+def test_both_readmes_name_what_the_check_asks_for() -> None:
+    """The set-up section lists every package the check may name; the installer's README
+    points to it and names the two a stock desktop lacks."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    set_up = readme[readme.index("## Set up") : readme.index("## Python API")]
+    for library in XCB_LIBRARIES:
+        for package in (library.apt, library.dnf, library.pacman):
+            assert f" {package} " in set_up or f" {package}`" in set_up, package
+    installer = " ".join((root / "installer" / "README.md").read_text(encoding="utf-8").split())
+    assert '"Set up" section lists' in installer
+    assert "`libxcb-cursor0` and `libxcb-icccm4`" in installer

@@ -7,6 +7,7 @@ this bundle and hands it to the window. Every function here runs on a worker thr
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -16,7 +17,9 @@ from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
 from cnaps_desktop.engine.facts import RunFacts
 from cnaps_desktop.engine.image import Image, ImageMetadata
 from cnaps_desktop.engine.pixels import Box
+from cnaps_desktop.gui.diagnosis_facts import ScanProgressFacts
 from cnaps_desktop.gui.services import (
+    ChangeView,
     CheckpointChoice,
     DeviceChoice,
     EngineServices,
@@ -26,6 +29,7 @@ from cnaps_desktop.gui.services import (
 )
 
 if TYPE_CHECKING:
+    from cnaps_desktop.engine.diagnosis import CheckpointTask, Diagnosis, ScanResult
     from cnaps_desktop.engine.models import LoadedModel
     from cnaps_desktop.engine.options import RestoreOptions
     from cnaps_desktop.engine.video import VideoFacts, VideoInfo
@@ -57,6 +61,11 @@ def real_services() -> EngineServices:
         video_output_path_for=video_output_path_for,
         warm_up=warm_up,
         devices=devices,
+        checkpoint_task=checkpoint_task,
+        diagnose=diagnose,
+        scan_folder=scan_folder,
+        change_view=change_view,
+        export_comparison=export_comparison,
     )
 
 
@@ -240,3 +249,68 @@ def devices() -> list[DeviceChoice]:
     if backend is not None and backend.is_available():
         choices.append(DeviceChoice("mps", "Apple GPU (MPS)"))
     return choices
+
+
+# ---------------------------------------------------------------------- diagnosis and comparison
+def checkpoint_task(checkpoint: str) -> CheckpointTask:
+    """What ``checkpoint`` does, from the catalog or the model manifest ("" is the default)."""
+    from cnaps_desktop.engine.diagnosis import task_for
+
+    return task_for(checkpoint or "default")
+
+
+def diagnose(pixels: np.ndarray, checkpoint: str, file: Path | None) -> Diagnosis:
+    from cnaps_desktop.engine.diagnosis import diagnose_pixels
+
+    return diagnose_pixels(pixels, checkpoint_task(checkpoint), file=file)
+
+
+def scan_folder(
+    folder: Path,
+    token: CancelToken,
+    progress: Callable[[ScanProgressFacts], None],
+    checkpoint: str,
+) -> ScanResult:
+    from cnaps_desktop.engine.diagnosis import scan_folder as scan
+
+    return scan(folder, token, progress, checkpoint=checkpoint_task(checkpoint))
+
+
+def change_view(before: np.ndarray, after: np.ndarray) -> ChangeView:
+    """The engine's change map, its heat map premultiplied and halved into display levels."""
+    from cnaps_desktop.engine.compare import change_map
+    from cnaps_desktop.engine.image import pyramid_from_rgb8
+
+    changes = change_map(before, after)
+    overlay = changes.overlay.copy()
+    # Premultiplied alpha: the halved levels then average colours only where there is colour,
+    # so a thin changed edge keeps its own colour at fit zoom instead of darkening.
+    alpha = overlay[:, :, 3:4].astype(np.uint16)
+    overlay[:, :, :3] = (overlay[:, :, :3] * alpha // 255).astype(np.uint8)
+    return ChangeView(
+        overlay_levels=pyramid_from_rgb8(overlay),
+        legend=tuple((stop.level, stop.colour) for stop in changes.legend),
+        sentence=changes.sentence,
+        almost_nothing=bool(changes.almost_nothing_changed),  # numpy's bool is no Qt bool
+    )
+
+
+def export_comparison(
+    path: Path,
+    before: np.ndarray,
+    after: np.ndarray,
+    box: Box | None,
+    inputs: Sequence[Path],
+) -> Path:
+    """Write the comparison of ``box`` of the before picture (None: all of it) to ``path``."""
+    from cnaps_desktop.engine.compare import export_comparison as export
+
+    if box is not None:
+        left, top, right, bottom = box
+        # An upscaler's after is larger: the same part of it, in its own pixels.
+        ratio = after.shape[1] / before.shape[1]
+        before = before[top:bottom, left:right]
+        after = after[
+            round(top * ratio) : round(bottom * ratio), round(left * ratio) : round(right * ratio)
+        ]
+    return export(path, before, after, inputs=inputs)

@@ -253,14 +253,20 @@ def check_video(run: _Run) -> str:
 
 
 def check_window(run: _Run) -> str:
-    """The main window opens and closes (offscreen when there is no display)."""
+    """The main window opens and closes (offscreen when there is no display).
+
+    On Linux the system libraries of Qt's X11 plugin are checked every time: they are files to
+    load, not a display to reach. Missing ones fail the check when this run's window would use
+    X11, and are named in the check's line when it runs offscreen or on another platform.
+    """
     if _needs_offscreen():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from cnaps_desktop.app.system_libraries import check_window_libraries
+    from cnaps_desktop.app import system_libraries
 
-    missing = check_window_libraries()
-    if missing:
-        raise CheckFailed(missing)
+    cannot_open = system_libraries.check_window_libraries()
+    if cannot_open:
+        raise CheckFailed(cannot_open)
+    x11 = system_libraries.x11_words()
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QImageReader
     from PySide6.QtWidgets import QApplication
@@ -283,7 +289,8 @@ def check_window(run: _Run) -> str:
         window.close()
         window.deleteLater()
         app.processEvents()
-    return f"'{title}' opened and closed on the {app.platformName()} platform"
+    opened = f"'{title}' opened and closed on the {app.platformName()} platform"
+    return f"{opened}; {x11}" if x11 else opened
 
 
 def _open_main_window(settings: QSettings) -> MainWindow:

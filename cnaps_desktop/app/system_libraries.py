@@ -74,15 +74,37 @@ def _unique(names: list[str]) -> str:
     return " ".join(dict.fromkeys(names))
 
 
+def install_words(missing: list[SystemLibrary]) -> str:
+    """The install command for ``missing`` with each package manager, as one clause."""
+    return (
+        f"install them with `sudo apt install {_unique([m.apt for m in missing])}` "
+        f"(Debian, Ubuntu), `sudo dnf install {_unique([m.dnf for m in missing])}` (Fedora) or "
+        f"`sudo pacman -S {_unique([m.pacman for m in missing])}` (Arch)"
+    )
+
+
 def missing_message(missing: list[SystemLibrary]) -> str:
     """One sentence: what is missing and the install command for each package manager."""
     names = ", ".join(library.soname for library in missing)
     return (
         f"The window cannot open: Qt needs system libraries that are not installed ({names}); "
-        f"install them with `sudo apt install {_unique([m.apt for m in missing])}` "
-        f"(Debian, Ubuntu), `sudo dnf install {_unique([m.dnf for m in missing])}` (Fedora) or "
-        f"`sudo pacman -S {_unique([m.pacman for m in missing])}` (Arch)."
+        f"{install_words(missing)}."
     )
+
+
+def x11_words(platform: str = sys.platform, loads: Callable[[str], bool] = _loads) -> str | None:
+    """On Linux, whether an X11 window could open here, whatever platform this run uses.
+
+    Loading the libraries needs no display, so a self-test without one (offscreen) still says
+    what a desktop session would lack. None off Linux.
+    """
+    if not platform.startswith("linux"):
+        return None
+    missing = missing_libraries(loads)
+    if not missing:
+        return f"the {len(XCB_LIBRARIES)} libraries an X11 window needs are installed"
+    names = ", ".join(library.soname for library in missing)
+    return f"an X11 window could not open here: {names} missing; {install_words(missing)}"
 
 
 def check_window_libraries(

@@ -295,6 +295,8 @@ def train_options_from_args(args: argparse.Namespace) -> TrainOptions:
         )
     if args.init is not None and not args.init.is_file():
         raise ArgumentProblem(f"{args.init} does not exist; expected a checkpoint file for --init.")
+    if not 0 <= args.ema < 1:
+        raise ArgumentProblem("--ema must be at least 0 and below 1 (e.g. 0.999).")
     synthesis = synthesis_options_from_args(args)
     for folder in args.heldout:
         if not (folder / "blur").is_dir() or not (folder / "sharp").is_dir():
@@ -315,6 +317,7 @@ def train_options_from_args(args: argparse.Namespace) -> TrainOptions:
         minutes=args.minutes,
         cpu_minutes=args.cpu_minutes,
         clip_grad=args.clip_grad,
+        ema_decay=args.ema,
         synthesis=synthesis,
         heldout=tuple(args.heldout),
         init=args.init,

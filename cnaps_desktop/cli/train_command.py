@@ -95,6 +95,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NORM",
         help="clip the gradient norm to NORM (default 0: no clipping)",
     )
+    parser.add_argument(
+        "--ema",
+        type=float,
+        default=0.999,
+        metavar="DECAY",
+        help="validate, keep and export a moving average of the weights with this decay per "
+        "step (default 0.999: about the last 1,000 steps; 0: the raw weights)",
+    )
     add_synthesis_arguments(parser)
     parser.add_argument(
         "--heldout",

@@ -28,10 +28,20 @@ class BatchFailure:
 
 @dataclass(frozen=True)
 class BatchOutcome:
-    """What a finished Restore all did."""
+    """What a finished Restore all did: each file was restored, failed or was cancelled."""
 
-    count: int
+    restored: int
     failures: tuple[BatchFailure, ...]
+    cancelled: int = 0
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def count(self) -> int:
+        """Every file the batch was given."""
+        return self.restored + self.failed + self.cancelled
 
 
 class BatchRun:
@@ -58,6 +68,8 @@ class BatchRun:
         self._busy = busy
         self.handles: list[JobHandle] = []
         self.failures: list[BatchFailure] = []
+        self.restored = 0
+        self.cancelled = 0
 
     def cancel(self) -> None:
         for handle in self.handles:
@@ -72,7 +84,8 @@ class BatchRun:
             remaining[0] -= 1
             if remaining[0] == 0:
                 self._busy("", 0.0)
-                on_finished(BatchOutcome(len(files), tuple(self.failures)))
+                outcome = BatchOutcome(self.restored, tuple(self.failures), self.cancelled)
+                on_finished(outcome)
 
         for index, (path, kind) in enumerate(files):
             label = f"{path.name} ({index + 1} of {len(files)})"
@@ -101,6 +114,7 @@ class BatchRun:
             finish_one()
 
         def cancelled() -> None:
+            self.cancelled += 1
             self._entry_changed(EntryUpdate(path, FileState.CANCELLED, fraction=0.0))
             self._busy("", 0.0)
             finish_one()
@@ -120,6 +134,7 @@ class BatchRun:
         self._busy(progress_words("Restoring", label, step), step.progress.fraction)
 
     def _done(self, path: Path, facts: RunFacts | VideoFacts) -> None:
+        self.restored += 1
         output = facts.output_path
         self._entry_changed(
             EntryUpdate(

@@ -65,7 +65,7 @@ def show_batch_failures(parent: QWidget, outcome: BatchOutcome) -> None:
     box = QMessageBox(
         QMessageBox.Icon.Warning,
         "Some files failed",
-        f"{outcome.count - failed} of {outcome.count} restored; {failed} failed.",
+        f"{outcome.restored} of {outcome.count} restored; {failed} failed.",
         parent=parent,
     )
     box.setDetailedText("\n".join(f"{f.path.name}: {f.error}" for f in outcome.failures))

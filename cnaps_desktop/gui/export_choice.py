@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from cnaps_desktop.engine.pixels import Box
+
 ExportKind = Literal["side_by_side", "wipe"]
 NAME_TAG = "_comparison"
 
@@ -40,6 +42,30 @@ KIND_WORDS: dict[ExportKind, str] = {
     "side_by_side": "a side-by-side picture",
     "wipe": "an animated wipe",
 }
+
+
+@dataclass(frozen=True)
+class ExportArea:
+    """The part of the pictures an export shows: the part in view, or all of it."""
+
+    box: Box | None
+    """(left, top, right, bottom) in the "before" picture's pixels; None for the whole picture."""
+    words: str
+    """What the export dialog says about it."""
+
+
+def export_area(visible: Box | None, size: tuple[int, int]) -> ExportArea:
+    """The view's part of a picture of ``size`` (width, height) when zoomed in, else all of it."""
+    width, height = size
+    whole = f"{width:,} x {height:,} px"
+    if visible is None or visible == (0, 0, width, height):
+        return ExportArea(None, f"Exports the whole picture ({whole}).")
+    left, top, right, bottom = visible
+    return ExportArea(
+        visible,
+        f"Exports the part in view ({right - left:,} x {bottom - top:,} px of {whole}); to "
+        "export all of it, cancel, press 0 (Fit) and export again.",
+    )
 
 
 def default_path(source: Path, export_format: ExportFormat) -> Path:

@@ -5,24 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import QSettings, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 from cnaps_desktop.engine.models.catalog import load_catalog
-from cnaps_desktop.gui import dialogs
+from cnaps_desktop.gui import dialogs, window_layout
 from cnaps_desktop.gui.batch import BatchOutcome
 from cnaps_desktop.gui.file_entries import expand_paths
+from cnaps_desktop.gui.findings import Findings
+from cnaps_desktop.gui.findings_view import show_findings
 from cnaps_desktop.gui.job_bridge import JobBridge
 from cnaps_desktop.gui.menus import (
     WindowCommands,
@@ -30,18 +22,25 @@ from cnaps_desktop.gui.menus import (
     build_menus,
     build_toolbar,
     device_combo,
+    view_keys,
 )
+from cnaps_desktop.gui.official_checkpoints import official_menu
+from cnaps_desktop.gui.scan_and_export import ask_folder_to_scan, open_export, open_scan
 from cnaps_desktop.gui.services import EngineServices, RunSettings
 from cnaps_desktop.gui.session import Session
 from cnaps_desktop.gui.settings_store import SettingsStore
+from cnaps_desktop.gui.widgets.change_legend import ChangeControls
 from cnaps_desktop.gui.widgets.checkpoint_picker import CheckpointPicker
 from cnaps_desktop.gui.widgets.compare_view import CompareView
+from cnaps_desktop.gui.widgets.diagnosis_panel import DiagnosisPanel
 from cnaps_desktop.gui.widgets.display_image import DisplayImage
 from cnaps_desktop.gui.widgets.drop_zone import DropZone, paths_from_mime
 from cnaps_desktop.gui.widgets.error_dialog import show_error
 from cnaps_desktop.gui.widgets.explain_pane import ExplainPane
 from cnaps_desktop.gui.widgets.file_list import FileList
+from cnaps_desktop.gui.widgets.first_version_notice import FirstVersionNotice
 from cnaps_desktop.gui.widgets.video_bar import VideoBar
+from cnaps_desktop.gui.words import batch_words
 
 if TYPE_CHECKING:
     from cnaps_desktop.engine.video.probe import VideoInfo
@@ -64,12 +63,20 @@ class MainWindow(QMainWindow):
         self.video_bar = VideoBar()
         self.picker = CheckpointPicker(services, self.bridge)
         self.device_combo = device_combo(services.devices(), self.store, self._device_chosen)
-        self.explain = ExplainPane(load_catalog())
+        self.catalog = load_catalog()
+        self.explain = ExplainPane(self.catalog)
+        self.diagnosis_panel = DiagnosisPanel()
+        self.notice = FirstVersionNotice()
+        self.findings = Findings(services, self.bridge, self.session, self.picker.current, self)
+        self.window_actions = build_actions(self, self._commands())
+        self.changes = ChangeControls(self.window_actions.changes)
         self._build_layout()
-        self._build_actions_and_menus()
+        self._build_toolbar_and_menus()
         self._connect()
+        self._connect_findings()
         self.picker.refresh()
         self.picker.set_current(self.store.checkpoint)
+        self.findings.checkpoint_changed()
         self._restore_layout()
         self.bridge.submit(
             lambda token, progress: services.warm_up(), worker="io", description="warm up"
@@ -77,64 +84,20 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ layout
     def _build_layout(self) -> None:
-        files_panel = QWidget()
-        files_layout = QVBoxLayout(files_panel)
-        files_layout.setContentsMargins(6, 6, 0, 6)
-        files_layout.addWidget(QLabel("<b>Files</b>"))
-        files_layout.addWidget(self.files)
-
-        viewer = QWidget()
-        viewer_layout = QVBoxLayout(viewer)
-        viewer_layout.setContentsMargins(0, 0, 0, 0)
-        viewer_layout.setSpacing(0)
-        viewer_layout.addWidget(self.compare, 1)
-        viewer_layout.addWidget(self._view_controls())
-        viewer_layout.addWidget(self.video_bar)
+        controls = window_layout.view_controls(self.compare, self.changes)
+        self.zoom_label, self.side_by_side_button = controls.zoom_label, controls.side_by_side
         self.centre = QStackedWidget()
         self.centre.addWidget(self.drop_zone)
-        self.centre.addWidget(viewer)
+        self.centre.addWidget(window_layout.viewer(self.compare, controls.bar, self.video_bar))
+        self.side_pane = window_layout.side_pane(self.diagnosis_panel, self.explain)
+        files = window_layout.files_pane(self.files)
+        self.splitter = window_layout.main_splitter(files, self.centre, self.side_pane)
+        self.setCentralWidget(window_layout.under_notice(self.notice, self.splitter))
+        status = window_layout.status_parts(self.statusBar())
+        self.status_text, self.progress, self.cancel_button = status
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("main-splitter")
-        self.splitter.addWidget(files_panel)
-        self.splitter.addWidget(self.centre)
-        self.splitter.addWidget(self.explain)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 820, 330])
-        self.setCentralWidget(self.splitter)
-
-        self.status_text = QLabel("Ready.")
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(260)
-        self.progress.setRange(0, 1000)
-        self.progress.hide()
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.hide()
-        self.statusBar().addWidget(self.status_text, 1)
-        self.statusBar().addPermanentWidget(self.progress)
-        self.statusBar().addPermanentWidget(self.cancel_button)
-
-    def _view_controls(self) -> QWidget:
-        bar = QWidget()
-        layout = QHBoxLayout(bar)
-        layout.setContentsMargins(8, 4, 8, 4)
-        self.zoom_label = QLabel("zoom 100%")
-        self.zoom_label.setMinimumWidth(90)
-        layout.addWidget(self.zoom_label)
-        for text, slot in (("Fit", self.compare.fit), ("1:1", self.compare.actual_size)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            layout.addWidget(button)
-        self.side_by_side_button = QPushButton("Side by side")
-        self.side_by_side_button.setCheckable(True)
-        self.side_by_side_button.toggled.connect(self.compare.set_side_by_side)
-        layout.addWidget(self.side_by_side_button)
-        layout.addStretch(1)
-        layout.addWidget(QLabel("Drag the divider or use Left/Right; wheel zooms, drag pans"))
-        return bar
-
-    def _build_actions_and_menus(self) -> None:
-        commands = WindowCommands(
+    def _commands(self) -> WindowCommands:
+        return WindowCommands(
             open=self.open_dialog,
             restore=self.restore,
             restore_all=self.restore_all,
@@ -148,17 +111,14 @@ class MainWindow(QMainWindow):
             add_paths=self.add_paths,
             recent_files=lambda: self.store.recent_files,
             restart_preview=self.session.checkpoint_changed,
+            find_blurry=self.find_blurry_photos,
+            export_comparison=self.export_comparison,
         )
-        view_keys = (
-            ("Zoom in", self.compare.zoom_in, ("+", "=")),
-            ("Zoom out", self.compare.zoom_out, ("-",)),
-            ("Fit", self.compare.fit, ("0",)),
-            ("100%", self.compare.actual_size, ("1",)),
-            ("Before / after", self.compare.toggle_before_after, ("Space",)),
-        )
-        self.window_actions = actions = build_actions(self, commands)
+
+    def _build_toolbar_and_menus(self) -> None:
+        actions, keys = self.window_actions, view_keys(self.compare)
         self.addToolBar(build_toolbar(actions, self.picker, self.device_combo))
-        self.menus = build_menus(self.menuBar(), actions, commands, view_keys, self.store)
+        self.menus = build_menus(self.menuBar(), actions, self._commands(), keys, self.store)
 
     def _device_chosen(self, name: str) -> None:
         self.store.device = name
@@ -183,6 +143,13 @@ class MainWindow(QMainWindow):
         self.session.entry_changed.connect(self.files.update_entry)
         self.session.failed.connect(lambda title, error: show_error(self, title, error))
         self.session.video_opened.connect(self._video_opened)
+        self.session.after_changed.connect(lambda *_: self._result_actions())
+
+    def _connect_findings(self) -> None:
+        panel, notice = self.diagnosis_panel, self.notice
+        show_findings(self.findings, panel, self.compare, notice, self.changes, self.explain)
+        notice.download_requested.connect(self._offer_official_checkpoints)
+        notice.add_file_requested.connect(self.picker.add_file)
 
     # ------------------------------------------------------------------ files
     def add_paths(self, paths: list[Path]) -> None:
@@ -240,6 +207,19 @@ class MainWindow(QMainWindow):
     def _checkpoint_chosen(self, name: str) -> None:
         self.store.checkpoint = name
         self.session.checkpoint_changed()
+        self.findings.checkpoint_changed()
+
+    def _offer_official_checkpoints(self) -> None:
+        """The notice's Download: the official checkpoints, each downloaded as the picker does."""
+        installed = {choice.name for choice in self.services.list_models() if choice.installed}
+        menu = official_menu(self, self.catalog, installed, self.picker.download, self._use)
+        button = self.notice.download
+        menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+        self.official_menu = menu
+
+    def _use(self, name: str) -> None:
+        self.picker.set_current(name)
+        self._checkpoint_chosen(name)
 
     def restore(self) -> None:
         if not self._have_checkpoint():
@@ -267,12 +247,9 @@ class MainWindow(QMainWindow):
         self.session.restore_files([(e.path, e.kind) for e in entries], self._batch_finished)
 
     def _batch_finished(self, outcome: BatchOutcome) -> None:
+        self.status_text.setText(batch_words(outcome, self._output_folder_words()))
         if outcome.failures:
             dialogs.show_batch_failures(self, outcome)
-        else:
-            self.status_text.setText(
-                f"Restored {outcome.count} file(s) into {self._output_folder_words()}."
-            )
 
     def _have_checkpoint(self) -> bool:
         if self.picker.current():
@@ -298,7 +275,11 @@ class MainWindow(QMainWindow):
         else:
             self.progress.setRange(0, 1000)
             self.progress.setValue(int(fraction * 1000))
+        self._result_actions()
+
+    def _result_actions(self) -> None:
         self.window_actions.save.setEnabled(self.session.can_save())
+        self.window_actions.export.setEnabled(self.session.model.has_result())
 
     # ------------------------------------------------------------------ saving
     def save_as(self) -> None:
@@ -325,12 +306,30 @@ class MainWindow(QMainWindow):
         if folder is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
+    # ------------------------------------------------------------------ find and share
+    def find_blurry_photos(self) -> None:
+        folder = ask_folder_to_scan(self)
+        if folder is not None:
+            checkpoint = self.picker.current()
+            open_scan(self, folder, self.services, self.bridge, checkpoint, self.add_paths)
+
+    def export_comparison(self) -> None:
+        screen = self.session.on_screen
+        if screen is None or not self.session.model.has_result():
+            self.status_text.setText("Nothing to export yet: restore the whole picture first.")
+            return
+        visible = self.compare.visible_box()
+        open_export(self, screen, visible, self.services, self.bridge, self._exported)
+
+    def _exported(self, path: Path) -> None:
+        self.status_text.setText(f"Exported {path}")
+
     def _output_folder_words(self) -> str:
         return str(self.store.output_dir) if self.store.output_dir else "the originals' folders"
 
     # ------------------------------------------------------------------ window
     def _toggle_explain(self, on: bool) -> None:
-        self.explain.setVisible(on)
+        self.side_pane.setVisible(on)
         self.store.explain_visible = on
 
     def _restore_layout(self) -> None:
@@ -345,7 +344,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         visible = self.store.explain_visible
         self.window_actions.explain.setChecked(visible)
-        self.explain.setVisible(visible)
+        self.side_pane.setVisible(visible)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if paths_from_mime(event.mimeData()):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QMenuBar, QToolBar, QWid
 from cnaps_desktop.gui.dialogs import SAVE_FORMATS
 from cnaps_desktop.gui.services import DeviceChoice
 from cnaps_desktop.gui.settings_store import SettingsStore
+from cnaps_desktop.gui.widgets.change_legend import changes_action
 
 TILE_SIZES = {"Automatic": None, "256 px": 256, "512 px": 512, "1024 px": 1024}
 PRECISIONS = {
@@ -29,6 +30,17 @@ RESTARTS_PREVIEW = ("device", "precision", "tile")
 
 ViewKey = tuple[str, Callable[[], None], tuple[str, ...]]
 """(menu text, what it does, its keys) for the View menu."""
+
+
+class ViewCommands(Protocol):
+    """What the compare view does from the View menu's keys."""
+
+    def zoom_in(self) -> None: ...
+    def zoom_out(self) -> None: ...
+    def fit(self) -> None: ...
+    def actual_size(self) -> None: ...
+    def toggle_before_after(self) -> None: ...
+
 
 ChoiceT = TypeVar("ChoiceT")
 
@@ -50,6 +62,8 @@ class WindowCommands:
     add_paths: Callable[[list[Path]], None]
     recent_files: Callable[[], list[Path]]
     restart_preview: Callable[[], None]
+    find_blurry: Callable[[], None]
+    export_comparison: Callable[[], None]
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,10 @@ class WindowActions:
     cancel: QAction
     explain: QAction
     """Checkable: shows or hides the side pane."""
+    export: QAction
+    """File > Export comparison..., enabled while a whole result is on screen."""
+    changes: QAction
+    """Checkable "Show changes" (key D), enabled once the change of a result is measured."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +104,10 @@ def build_actions(window: QWidget, commands: WindowCommands) -> WindowActions:
 
     explain = action("What happened", commands.toggle_explain, "F1")
     explain.setCheckable(True)
+    export = action("Export comparison...", commands.export_comparison)
+    export.setEnabled(False)
+    changes = changes_action(window)
+    window.addAction(changes)
     return WindowActions(
         open=action("Open...", commands.open, QKeySequence.StandardKey.Open),
         restore=action("Restore", commands.restore, "Ctrl+R"),
@@ -93,6 +115,19 @@ def build_actions(window: QWidget, commands: WindowCommands) -> WindowActions:
         save=action("Save as...", commands.save_as, QKeySequence.StandardKey.Save),
         cancel=action("Cancel", commands.cancel, "Esc"),
         explain=explain,
+        export=export,
+        changes=changes,
+    )
+
+
+def view_keys(view: ViewCommands) -> tuple[ViewKey, ...]:
+    """The View menu's zoom and before/after items with their keys."""
+    return (
+        ("Zoom in", view.zoom_in, ("+", "=")),
+        ("Zoom out", view.zoom_out, ("-",)),
+        ("Fit", view.fit, ("0",)),
+        ("100%", view.actual_size, ("1",)),
+        ("Before / after", view.toggle_before_after, ("Space",)),
     )
 
 
@@ -128,6 +163,9 @@ def build_menus(
     recent = file_menu.addMenu("Open recent")
     recent.aboutToShow.connect(lambda: fill_recent(recent, commands.recent_files(), commands))
     file_menu.addAction(actions.save)
+    file_menu.addAction(actions.export)
+    file_menu.addSeparator()
+    file_menu.addAction("Find blurry photos in a folder...", commands.find_blurry)
     file_menu.addSeparator()
     file_menu.addAction("Choose output folder...", commands.choose_output_folder)
     file_menu.addAction("Open output folder", commands.open_output_folder)
@@ -138,6 +176,7 @@ def build_menus(
         item = view_menu.addAction(text, slot)
         item.setShortcuts([QKeySequence(k) for k in keys])
         item.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    view_menu.addAction(actions.changes)
     view_menu.addAction(actions.explain)
     run_menu = menu_bar.addMenu("&Run")
     for item in (actions.restore, actions.restore_all, actions.cancel):

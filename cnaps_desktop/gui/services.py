@@ -9,11 +9,14 @@ The values crossing this boundary are the engine's own plain dataclasses (``Imag
 ``RunFacts``, ``VideoInfo``, ``VideoFacts``). The GUI imports the video ones for type checking
 only (their modules load PyAV) and from their own modules rather than the ``engine.video``
 facade: the facade's type-checking imports reach torch, which import-linter keeps out of ``gui/``.
+The diagnosis and scan results are the engine's dataclasses too, read through the protocols of
+``gui/diagnosis_facts.py`` (their modules use OpenCV); the change map arrives as a
+:class:`ChangeView` the app layer makes from the engine's ``ChangeMap``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -24,6 +27,12 @@ from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
 from cnaps_desktop.engine.facts import ModelInfo, RunFacts
 from cnaps_desktop.engine.image.picture import Image
 from cnaps_desktop.engine.pixels import Box
+from cnaps_desktop.gui.diagnosis_facts import (
+    CheckpointFacts,
+    DiagnosisFacts,
+    ScanProgressFacts,
+    ScanResultFacts,
+)
 
 if TYPE_CHECKING:
     from cnaps_desktop.engine.video.options import VideoFacts
@@ -88,6 +97,27 @@ class DeviceChoice:
 
 
 @dataclass(frozen=True)
+class ChangeView:
+    """What the model changed (the engine's change map, engine/compare), ready to paint."""
+
+    overlay_levels: list[np.ndarray]
+    """The heat map of |after - before| as premultiplied RGBA uint8 at the after picture's size,
+    then halved levels (the compare view paints the level that suits the zoom)."""
+    legend: tuple[tuple[float, tuple[int, int, int]], ...]
+    """(change in 8-bit levels, RGB colour) from the smallest counted change up."""
+    sentence: str
+    """The run-facts line, e.g. "Changed: 18% of pixels by more than 2 levels; sharpness x1.6
+    (Laplacian variance)", or one saying that almost nothing changed."""
+    almost_nothing: bool
+
+
+ScanFolder = Callable[
+    [Path, CancelToken, Callable[[ScanProgressFacts], None], str], ScanResultFacts
+]
+"""(folder, token, progress, checkpoint) -> every photo under the folder diagnosed, worst first."""
+
+
+@dataclass(frozen=True)
 class EngineServices:
     load_model: Callable[[RunSettings], ModelHandle]
     describe_loaded: Callable[[ModelHandle], LoadedFacts]
@@ -122,3 +152,13 @@ class EngineServices:
     """Import the heavy libraries once, on a worker, before the person asks for a run."""
     devices: Callable[[], list[DeviceChoice]]
     """The devices to offer, "auto" first."""
+    checkpoint_task: Callable[[str], CheckpointFacts]
+    """What a checkpoint (catalog name or file) does, known without loading it."""
+    diagnose: Callable[[np.ndarray, str, Path | None], DiagnosisFacts]
+    """(pixels, checkpoint, file) -> what the picture needs and whether that checkpoint does it."""
+    scan_folder: ScanFolder
+    change_view: Callable[[np.ndarray, np.ndarray], ChangeView]
+    """(before, after pixels) -> what the model changed."""
+    export_comparison: Callable[[Path, np.ndarray, np.ndarray, Box | None, Sequence[Path]], Path]
+    """(path, before, after, box of the before to keep or None for all, inputs never written
+    over) -> the path written: side by side (.png, .jpg) or an animated wipe (.gif, .mp4)."""

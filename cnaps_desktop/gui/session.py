@@ -55,6 +55,10 @@ class Session(QObject):
     """(title, exception) to show to the person."""
     video_opened = Signal(object)
     """VideoInfo of the video on screen, or None for a photo."""
+    opened = Signal(object)
+    """OnScreen: its picture (a photo or the video frame asked for) has just been read."""
+    result_ready = Signal(object)
+    """OnScreen: the whole picture's result is on the "after" side now (restored or recalled)."""
 
     def __init__(
         self,
@@ -121,11 +125,13 @@ class Session(QObject):
         self.after_changed.emit(None, "", None)
         self.facts_changed.emit(screen.facts)
         self.video_opened.emit(opened.video)
+        self.opened.emit(screen)
         self.busy.emit("", 0.0)
         kept = self.model.recall(self._run_settings())
         if kept is not None:
             self.after_changed.emit(DisplayImage.from_levels(kept.levels), "", None)
             self.facts_changed.emit(screen.facts)
+            self.result_ready.emit(screen)
         elif self._run_settings().checkpoint:
             self.preview()
 
@@ -198,6 +204,7 @@ class Session(QObject):
             facts = self.model.whole_restored(screen, settings, restored)
             self.after_changed.emit(DisplayImage.from_levels(restored.levels), "", None)
             self.facts_changed.emit(facts)
+            self.result_ready.emit(screen)
             if screen.kind == "photo":
                 self.entry_changed.emit(
                     EntryUpdate(screen.path, FileState.DONE, 1.0, seconds=restored.seconds)

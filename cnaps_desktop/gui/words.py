@@ -12,6 +12,7 @@ from cnaps_desktop.jobs import JobProgress
 
 if TYPE_CHECKING:
     from cnaps_desktop.engine.video.probe import VideoInfo
+    from cnaps_desktop.gui.batch import BatchOutcome
 
 PREVIEW_REGION_SIDE = 768
 """The first preview restores at most this many pixels square, so feedback comes in seconds."""
@@ -64,3 +65,15 @@ def video_lines(info: VideoInfo | None, frame: int) -> tuple[tuple[str, str], ..
 def short_reason(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
+
+
+def batch_words(outcome: BatchOutcome, folder: str) -> str:
+    """The status line after a Restore all, from what became of each file; "Restored" only
+    when every file was, e.g. "Cancelled: 0 of 1 file restored."."""
+    files = "file" if outcome.count == 1 else "files"
+    into = f" into {folder}" if outcome.restored else ""
+    failed = f"; {outcome.failed} failed" if outcome.failed else ""
+    if outcome.restored == outcome.count:
+        return f"Restored {outcome.count} {files}{into}."
+    counted = f"{outcome.restored} of {outcome.count} {files} restored{into}{failed}."
+    return f"Cancelled: {counted}" if outcome.cancelled else counted

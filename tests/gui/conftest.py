@@ -8,8 +8,8 @@ engine/display.py.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
 
+from cnaps_desktop.app import engine_services as real
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback, report
+from cnaps_desktop.engine.diagnosis import CheckpointTask, Diagnosis, ScanProgress, ScanResult
 from cnaps_desktop.engine.errors import CorruptImageError
 from cnaps_desktop.engine.facts import ModelInfo, RunFacts
 from cnaps_desktop.engine.image import display
@@ -33,6 +35,7 @@ from cnaps_desktop.gui.services import (
     ModelHandle,
     RunSettings,
 )
+from tests.gui.diagnoses import motion
 
 TILES = 4
 
@@ -65,7 +68,10 @@ class LoadedDouble:
 
 @dataclass
 class EngineDouble:
-    """Restores by inverting the picture, one "tile" per quarter, checking the token each time."""
+    """Restores by inverting the picture, one "tile" per quarter, checking the token each time.
+
+    Diagnoses by name (``diagnoses``) and measures the change with the real engine.
+    """
 
     gate: threading.Event = field(default_factory=threading.Event)
     entered: threading.Event = field(default_factory=threading.Event)
@@ -73,9 +79,54 @@ class EngineDouble:
     loads: list[RunSettings] = field(default_factory=list)
     saved: list[Path] = field(default_factory=list)
     videos: list[tuple[Path, RunSettings]] = field(default_factory=list)
+    invert: bool = True
+    """False: the "restored" picture is the input unchanged."""
+    first_versions: set[str] = field(default_factory=lambda: {"Tiny-GoPro"})
+    diagnoses: dict[str, Diagnosis] = field(default_factory=dict)
+    """What ``diagnose`` finds, by file name; a motion-blurred photo otherwise."""
+    diagnosed: list[tuple[str, str]] = field(default_factory=list)
+    """(file name, checkpoint) of each diagnosis asked for."""
+    diagnosis_gate: threading.Event = field(default_factory=threading.Event)
+    exports: list[tuple[Path, tuple[int, ...], object]] = field(default_factory=list)
+    """(path, before shape, box) of each comparison exported."""
 
     def __post_init__(self) -> None:
         self.gate.set()  # open unless a test closes it
+        self.diagnosis_gate.set()
+
+    def checkpoint_task(self, name: str) -> CheckpointTask:
+        return CheckpointTask(name, "MSSNet", "deblur", first_version=name in self.first_versions)
+
+    def diagnose(self, pixels: np.ndarray, checkpoint: str, path: Path | None) -> Diagnosis:
+        name = path.name if path is not None else ""
+        self.diagnosis_gate.wait(10)
+        self.diagnosed.append((name, checkpoint))
+        found = self.diagnoses.get(name) or motion(file=str(path))
+        verdict = found.verdict.replace("Deblur-MSSNet-GoPro", checkpoint)
+        return replace(found, checkpoint=checkpoint, verdict=verdict)
+
+    def scan_folder(
+        self,
+        folder: Path,
+        token: CancelToken,
+        progress: Callable[[ScanProgress], None],
+        checkpoint: str,
+    ) -> ScanResult:
+        """Every .png under ``folder`` (a motion-blurred photo unless ``diagnoses`` says)."""
+        files = sorted(folder.rglob("*.png"))
+        found = []
+        for index, path in enumerate(files):
+            progress(ScanProgress(index, len(files), path))
+            token.check()
+            found.append(self.diagnose(np.zeros((1, 1, 3), np.uint8), checkpoint, path))
+        progress(ScanProgress(len(files), len(files), None))
+        return ScanResult(tuple(found), (), cancelled=False)
+
+    def export_comparison(
+        self, path: Path, before: np.ndarray, after: np.ndarray, box: Any, inputs: Any
+    ) -> Path:
+        self.exports.append((path, before.shape, box))
+        return real.export_comparison(path, before, after, box, inputs)
 
     def _work(
         self, pixels: np.ndarray, token: CancelToken, progress: ProgressCallback
@@ -85,7 +136,7 @@ class EngineDouble:
             self.gate.wait(10)
             token.check()
             report(progress, tile + 1, TILES, "tile")
-        return (255 - pixels).astype(pixels.dtype)
+        return (255 - pixels).astype(pixels.dtype) if self.invert else pixels.copy()
 
     def services(self) -> EngineServices:
         def read_image(path: Path) -> Image:
@@ -174,6 +225,11 @@ class EngineDouble:
             video_output_path_for=output_path_for,
             warm_up=lambda: None,
             devices=lambda: [DeviceChoice("auto", "Automatic"), DeviceChoice("cpu", "CPU")],
+            checkpoint_task=self.checkpoint_task,
+            diagnose=self.diagnose,
+            scan_folder=self.scan_folder,
+            change_view=real.change_view,  # the engine's change map: fast at the test size
+            export_comparison=self.export_comparison,
         )
 
 

@@ -153,3 +153,14 @@ def test_the_engine_export_through_the_dialog(qtbot: Any, photo: Path, bridge: J
     written: Path = sent.args[0]
     assert written.name == "IMG_0412_comparison.png"
     assert written.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_export_says_whether_it_is_the_part_in_view_or_the_whole_picture() -> None:
+    from cnaps_desktop.gui.export_choice import export_area
+
+    whole = export_area((0, 0, 4000, 3000), (4000, 3000))
+    assert whole.box is None and whole.words == "Exports the whole picture (4,000 x 3,000 px)."
+    assert export_area(None, (4000, 3000)).box is None
+    part = export_area((1000, 500, 2024, 1268), (4000, 3000))
+    assert part.box == (1000, 500, 2024, 1268)
+    assert part.words.startswith("Exports the part in view (1,024 x 768 px of 4,000 x 3,000 px)")

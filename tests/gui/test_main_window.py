@@ -33,6 +33,13 @@ def open_messages(window: Any) -> list[QMessageBox]:
     return [box for box in window.findChildren(QMessageBox) if box.isVisible()]
 
 
+def choose_checkpoint(window: Any, name: str) -> None:
+    """Pick ``name`` in the checkpoint list, as a click on it does."""
+    index = window.picker._index_of(name)
+    window.picker.combo.setCurrentIndex(index)
+    window.picker._on_activated(index)
+
+
 def wait_idle(qtbot: Any, window: Any) -> None:
     """Until no job runs and every report has reached the GUI (a report may start a job)."""
     qtbot.waitUntil(window.bridge.idle, timeout=5000)
@@ -111,9 +118,7 @@ def test_choosing_another_checkpoint_restarts_the_preview_with_it(
     window.picker.refresh()
     drop(window, [photos[0]])
     wait_idle(qtbot, window)
-    index = window.picker._index_of("Tiny-RealBlur")
-    window.picker.combo.setCurrentIndex(index)
-    window.picker._on_activated(index)
+    choose_checkpoint(window, "Tiny-RealBlur")
     wait_idle(qtbot, window)
     assert engine.loads[-1].checkpoint == "Tiny-RealBlur"
     assert window.session.on_screen.facts.model.name == "Tiny-RealBlur"

@@ -187,3 +187,20 @@ def test_the_plain_gui_modules_load_without_qt() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == ""
+
+
+def test_the_measured_change_joins_the_facts_only_for_the_result_on_screen() -> None:
+    model = ScreenModel()
+    settings = RunSettings("Tiny-GoPro")
+    show_and_restore(model, Path("a.png"), settings)
+    screen = model.on_screen
+    assert screen is not None and screen.result is not None and model.has_result()
+    sentence = "Changed: 100% of pixels by more than 2 levels; sharpness x1.0 (Laplacian variance)"
+    stale = screen.result.copy()  # a result that is no longer the one on screen
+    assert model.change_measured(screen, stale, sentence) is None
+    facts = model.change_measured(screen, screen.result, sentence)
+    assert facts is not None and facts.change == sentence
+    model.checkpoint_changed("Tiny-RealBlur")  # another model: its change is not known yet
+    assert screen.facts is not None and screen.facts.change == "" and not model.has_result()
+    show_and_restore(model, Path("b.png"), settings)
+    assert model.change_measured(screen, screen.result, sentence) is None  # a.png left the screen

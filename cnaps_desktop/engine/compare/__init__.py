@@ -21,6 +21,8 @@ _EXPORTS = {
     "describe_change": "cnaps_desktop.engine.compare.changes",
     "COMPARISON_FORMATS": "cnaps_desktop.engine.compare.export",
     "export_comparison": "cnaps_desktop.engine.compare.export",
+    "edge_contrast": "cnaps_desktop.engine.compare.sharpness",
+    "mean_colour": "cnaps_desktop.engine.compare.sharpness",
 }
 
 __all__ = [
@@ -31,7 +33,9 @@ __all__ = [
     "LegendStop",
     "change_map",
     "describe_change",
+    "edge_contrast",
     "export_comparison",
+    "mean_colour",
 ]
 
 if TYPE_CHECKING:
@@ -44,5 +48,6 @@ if TYPE_CHECKING:
         describe_change,
     )
     from cnaps_desktop.engine.compare.export import COMPARISON_FORMATS, export_comparison
+    from cnaps_desktop.engine.compare.sharpness import edge_contrast, mean_colour
 
 __getattr__ = lazy_exports(__name__, _EXPORTS)

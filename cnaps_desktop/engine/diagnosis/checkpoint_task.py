@@ -45,10 +45,8 @@ def task_for(name_or_path: str | Path = "default") -> CheckpointTask:
         candidate = Path(text).expanduser()
         entry = next((e for e in load_catalog() if _same_file(e.installed_path(), candidate)), None)
     if entry is not None:
-        # The catalog has no "first version" field yet; its own words say so.
-        first = "first" in entry.suits.lower() and "barely" in entry.suits.lower()
         task = "deblur" if entry.architecture in DEBLUR_ARCHITECTURES else "unknown"
-        return CheckpointTask(entry.name, entry.architecture, task, first)
+        return CheckpointTask(entry.name, entry.architecture, task, entry.first_version)
     record = find_record(text) or next(
         (r for r in read_manifest() if _same_file(r.path(), Path(text).expanduser())), None
     )

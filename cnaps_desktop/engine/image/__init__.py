@@ -26,6 +26,7 @@ _EXPORTS = {
     "is_lossless_webp": "cnaps_desktop.engine.image.metadata",
     "display_levels": "cnaps_desktop.engine.image.display",
     "paste_region": "cnaps_desktop.engine.image.display",
+    "pyramid_from_rgb8": "cnaps_desktop.engine.image.display",
     "to_display_rgb8": "cnaps_desktop.engine.image.display",
 }
 
@@ -41,6 +42,7 @@ __all__ = [
     "output_notes",
     "paste_region",
     "pil_format_for",
+    "pyramid_from_rgb8",
     "read_image",
     "to_display_rgb8",
     "write_atomically",
@@ -48,7 +50,12 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from cnaps_desktop.engine.image.display import display_levels, paste_region, to_display_rgb8
+    from cnaps_desktop.engine.image.display import (
+        display_levels,
+        paste_region,
+        pyramid_from_rgb8,
+        to_display_rgb8,
+    )
     from cnaps_desktop.engine.image.encoding import (
         FORMATS,
         encode,

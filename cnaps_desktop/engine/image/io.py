@@ -98,10 +98,8 @@ def _read_opened(path: Path) -> Image:
             f"{path} cannot be read (permission denied).", path=path
         ) from error
     except OSError as error:  # the file is there and readable, so its header is broken
-        raise CorruptImageError(
-            f"{path.name} is damaged or truncated; expected a complete image file "
-            f"({_first_line(error)}).",
-            path=path,
+        raise CorruptImageError(  # the library's words stay in the error's cause (the log)
+            f"{path.name} is damaged or truncated; expected a complete image file.", path=path
         ) from error
     with opened:
         if opened.format not in set(SUFFIX_TO_FORMAT.values()):
@@ -123,8 +121,7 @@ def _read_opened(path: Path) -> Image:
                 metadata = replace(metadata, icc_profile=None)
         except (OSError, SyntaxError, ValueError, EOFError, ImageCms.PyCMSError) as error:
             raise CorruptImageError(
-                f"{path.name} is damaged or truncated; expected a complete {opened.format} file "
-                f"({_first_line(error)}).",
+                f"{path.name} is damaged or truncated; expected a complete {opened.format} file.",
                 path=path,
             ) from error
     if decoded.upright:
@@ -180,8 +177,9 @@ def _decode(opened: PILImage.Image, path: Path) -> _Decoded:
             notes=("1-bit black and white is saved as 8-bit grey",),
         )
     if mode in ("CMYK", "LAB"):
-        rgb, space, profile = to_rgb(opened)
-        return _Decoded(np.asarray(rgb), 8, space, profile)
+        converted = to_rgb(opened)
+        pixels = np.asarray(converted.picture)
+        return _Decoded(pixels, 8, converted.space, converted.profile, converted.notes)
     has_alpha = mode in ("PA", "La") or transparent or mode == "RGBa"
     converted = opened.convert("RGBA" if has_alpha else "RGB")
     kind = "palette" if mode in ("P", "PA") else mode
@@ -218,7 +216,7 @@ def _stored_tiff(opened: PILImage.Image, path: Path) -> PILImage.Image | np.ndar
         stored = PILImage.fromarray(pixels)
     else:
         stored = PILImage.fromarray(np.ascontiguousarray(pixels), mode)
-        if mode == "P" and opened.palette is not None:
+        if mode in ("P", "PA") and opened.palette is not None:
             stored.putpalette(opened.getpalette() or [])
     stored.info = dict(opened.info)
     return stored
@@ -264,11 +262,6 @@ def _not_an_image(path: Path) -> ImageError:
         f"{path.name} is not an image format we read; expected JPEG, PNG, TIFF, WebP, BMP or HEIC.",
         path=path,
     )
-
-
-def _first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[0][:160] if lines else type(error).__name__
 
 
 # ----------------------------------------------------------------------------- writing

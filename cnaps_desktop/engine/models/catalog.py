@@ -38,6 +38,8 @@ class CatalogEntry:
     default: bool = False
     dataset: str = ""
     """The training set's name as it appears in archive paths (GoPro, RealBlur_R, RealBlur_J)."""
+    first_version: bool = False
+    """A first, briefly trained model: the window says what to expect while it is selected."""
 
     @property
     def variant(self) -> str:

@@ -8,6 +8,12 @@ curve outlives the machine.
 Checkpoints use the released format (``model_state_dict``, ``optimizer_state_dict``, ``epoch``,
 ``all_step``) so every loader reads them, plus a ``training`` dict of plain values (the options and
 the last validation figures) that lets a run resume with the same step count and schedule.
+
+Validation, ``best.pt`` and exports use an exponential moving average of the weights
+(``ema_decay``, torch's AveragedModel): with batches of four small crops one step's weights swing
+from pair to pair (a held-out pair 1-2 dB worse at one validation, fine at the next), and the
+average over the last ~1,000 steps does not. ``last.pt`` keeps both: the raw weights to train on
+(``model_state_dict``) and the average (``ema_state_dict``).
 """
 
 from __future__ import annotations
@@ -97,6 +103,7 @@ class TrainOptions:
     heldout: tuple[Path, ...] = ()  # pairs folders scored (centre crops) at each validation
     heldout_crop: int = 512
     precision: str = "auto"  # see precision.py: auto, fp32 or bf16
+    ema_decay: float = 0.999  # weight average for validation and export (0: the raw weights)
     synthesis: SynthesisOptions = field(default_factory=SynthesisOptions)
 
 
@@ -144,21 +151,39 @@ def save_checkpoint(
     step: int,
     epoch: int,
     extra: dict,
+    average: torch.optim.swa_utils.AveragedModel | None = None,
 ) -> None:
     """The released format, via a temp file and a rename (a crash never leaves half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
-    torch.save(
-        {
-            "model_state_dict": model.state_dict(),
-            "optimizer_state_dict": optimizer.state_dict(),
-            "epoch": epoch,
-            "all_step": step,
-            "training": extra,
-        },
-        temporary,
-    )
+    document = {
+        "model_state_dict": model.state_dict(),
+        "optimizer_state_dict": optimizer.state_dict(),
+        "epoch": epoch,
+        "all_step": step,
+        "training": extra,
+    }
+    if average is not None:
+        document["ema_state_dict"] = average.state_dict()
+    torch.save(document, temporary)
     temporary.replace(path)
+
+
+def weight_average(
+    model: torch.nn.Module, decay: float, saved: dict | None = None
+) -> torch.optim.swa_utils.AveragedModel | None:
+    """The exponential moving average of ``model``'s weights (None when ``decay`` is 0), resumed
+    from a checkpoint's ``ema_state_dict`` when it has one (else it starts at the weights)."""
+    if decay <= 0:
+        return None
+    from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+    average = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+    if saved is not None and isinstance(saved.get("ema_state_dict"), dict):
+        average.load_state_dict(saved["ema_state_dict"])
+    else:
+        average.update_parameters(model)  # the first update copies the weights as they are
+    return average
 
 
 def load_weights(model: torch.nn.Module, path: Path) -> None:
@@ -250,6 +275,7 @@ def train(
     step = 0
     cpu_seconds_before = 0.0
     wall_seconds_before = 0.0
+    saved: dict | None = None
     if resuming:
         saved = read_checkpoint_object(last_path)
         if not isinstance(saved, dict) or "model_state_dict" not in saved:
@@ -273,6 +299,8 @@ def train(
         for key, value in state.items():
             if isinstance(value, torch.Tensor):
                 state[key] = value.to(device)
+    average = weight_average(model, options.ema_decay, saved)
+    validated = average.module if average is not None else model
 
     train_sources, held_sources = build_sources(
         options.data, options.holdout_every, options.synthesis
@@ -330,7 +358,7 @@ def train(
         rows, result, first = [], None, None
         harmless = True
         for name, pairs in scored_sets:
-            result = validate(model, pairs, device, amp_dtype, name)
+            result = validate(validated, pairs, device, amp_dtype, name)
             first = first or result
             if name != "validation":  # the frozen --heldout sets, never the run's own crops
                 harmless = harmless and result.worst_gain_db >= 0
@@ -356,14 +384,15 @@ def train(
             best_gain[0] = first.gain_db
             epoch = step * options.batch // max(samples, 1)
             plain = extra() | {"best_gain_db": first.gain_db, "best_set": first.name}
-            save_checkpoint(best_path, model, optimizer, step, epoch, plain)
+            # best.pt's weights are the ones just validated (the average), ready to export.
+            save_checkpoint(best_path, validated, optimizer, step, epoch, plain)
             log(f"Kept {best_path} ({first.name} {first.gain_db:+.2f} dB, no pair worse).")
         model.train()
         return result
 
     def checkpoint() -> None:
         epoch = step * options.batch // max(samples, 1)
-        save_checkpoint(last_path, model, optimizer, step, epoch, extra())
+        save_checkpoint(last_path, model, optimizer, step, epoch, extra(), average)
 
     model.train()
     try:
@@ -396,6 +425,8 @@ def train(
                 torch.nn.utils.clip_grad_norm_(model.parameters(), options.clip_grad)
             scaler.step(optimizer)
             scaler.update()
+            if average is not None:
+                average.update_parameters(model)
             step += 1
             steps_this_run += 1
             last_loss = float(loss.detach())

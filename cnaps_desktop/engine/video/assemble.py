@@ -17,7 +17,7 @@ from pathlib import Path
 import av
 
 from cnaps_desktop.engine.errors import VideoError
-from cnaps_desktop.engine.video.encode import mp4_timescale
+from cnaps_desktop.engine.video.encode import BITEXACT, mp4_timescale
 from cnaps_desktop.engine.video.options import StreamNote
 from cnaps_desktop.engine.video.probe import corrupt_while_reading, open_video, stream_title
 
@@ -75,11 +75,11 @@ def assemble(
         )
     with av.open(str(segments[0])) as first:
         segment_time_base = first.streams.video[0].time_base
-    options: dict[str, str] = {}
+    options = dict(BITEXACT)  # the same packets give the same file (no random id, no date)
     if muxer in {"mp4", "mov"}:
         # Index at the front (plays while loading); exact edit lists (see video_encode).
         timescale = str(mp4_timescale(segment_time_base))
-        options = {"movflags": "+faststart", "movie_timescale": timescale}
+        options |= {"movflags": "+faststart", "movie_timescale": timescale}
     with (
         open_video(source) as inputs,
         av.open(str(output), "w", format=muxer, options=options) as out,

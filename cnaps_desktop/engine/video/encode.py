@@ -25,6 +25,7 @@ from cnaps_desktop.engine.errors import VideoError
 from cnaps_desktop.engine.pixels import round_up
 from cnaps_desktop.engine.video.options import OutputCodec
 from cnaps_desktop.engine.video.probe import CONVERSION_FLAGS, ColourFacts
+from cnaps_desktop.engine.video.x264_cpu import x264_params
 
 # Container used for segment files: one that keeps decoding timestamps (mp4/mov) for codecs with
 # reordered frames, Matroska for the intra-only FFV1.
@@ -104,18 +105,25 @@ def mp4_timescale(time_base: Fraction) -> int:
     return scale
 
 
+#: Muxer options for every file written: no random identifiers or dates (Matroska writes both
+#: unless told), so the same packets always make the same file.
+BITEXACT = {"fflags": "+bitexact"}
+
+
 def muxer_options(plan: EncodePlan) -> dict[str, str]:
     if plan.segment_format in {"mp4", "mov"}:
         # A movie timescale equal to the track's keeps edit lists exact: with the default
         # (1000) a segment starting part-way through would shift by a rounding error.
-        return {"movie_timescale": str(mp4_timescale(plan.time_base))}
-    return {}
+        return BITEXACT | {"movie_timescale": str(mp4_timescale(plan.time_base))}
+    return dict(BITEXACT)
 
 
 def encoder_options(plan: EncodePlan) -> dict[str, str]:
     name = plan.codec.name
     if name == "h264":
-        return {"crf": str(plan.crf), "preset": plan.preset}
+        options = {"crf": str(plan.crf), "preset": plan.preset}
+        params = x264_params()  # same frames, same bits (see x264_cpu)
+        return options | {"x264-params": params} if params else options
     if name == "h265":
         return {"crf": str(plan.crf), "preset": plan.preset, "x265-params": "log-level=error"}
     if name == "ffv1":

@@ -34,6 +34,7 @@ from cnaps_desktop.engine.video.probe import (
     video_stream,
 )
 from cnaps_desktop.engine.video.resume import WorkFolder
+from cnaps_desktop.engine.video.x264_cpu import x264_params
 
 if TYPE_CHECKING:
     from cnaps_desktop.engine.models import LoadedModel
@@ -246,6 +247,7 @@ def _job_key(
         "segment_frames": options.segment_frames,
         "batch_size": options.batch_size,
         "pyav": av.__version__,
+        "x264": x264_params() if options.output.name == "h264" else None,  # the CPU's code
     }
 
 

@@ -10,7 +10,12 @@ How resume works, and why it gives the same file as an uninterrupted run:
   (``state.json``, rewritten atomically) then lists it with the timestamp of its last frame.
 * The final file is assembled from the segments' packets. A resumed run decodes from the first
   frame after the last finished segment, restores and encodes the rest, and assembles the same
-  way: with a deterministic model and encoder the output is identical, byte for byte.
+  way: with a deterministic model (the CPU; cuDNN on a GPU need not repeat its arithmetic bit for
+  bit) the output is identical, byte for byte, on the same computer.
+  Two things stood in the way and are handled where they arise: muxers that write a random id or
+  the date (every file is opened with ``fflags=+bitexact``, ``encode.BITEXACT``), and x264's
+  AVX-512 code, whose bits depended on leftover memory (``x264_cpu``). The kill -9 tests in
+  tests/test_issue16_gaps.py and tests/engine/test_video_resume.py compare the bytes.
 * The state file carries a key of everything that shapes the result (input file identity, model,
   codec settings, frame range). A run whose key differs starts over instead of mixing results.
 

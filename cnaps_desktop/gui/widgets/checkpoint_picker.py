@@ -3,10 +3,17 @@
 Choosing a missing entry offers Download (with progress and Cancel) or Import file; a finished
 download or import selects it. The choice is announced by :attr:`CheckpointPicker.chosen`; the
 main window remembers it in QSettings.
+
+A file added by hand, or remembered from the last session, is first read by the engine on the io
+worker (its safe load: nothing in the file runs, and its architecture must be one we know). Only
+a file that loads is listed, selected and announced; a refused one changes nothing: not the list,
+not the settings, not the result on screen.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -15,19 +22,23 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QMessageBox,
     QProgressDialog,
     QWidget,
 )
 
 from cnaps_desktop.engine.cancel import CancelToken, Progress, ProgressCallback
-from cnaps_desktop.engine.models.catalog import find_entry
+from cnaps_desktop.engine.models.catalog import CHECKPOINT_SUFFIXES, find_entry
 from cnaps_desktop.gui.job_bridge import JobBridge
-from cnaps_desktop.gui.services import CheckpointChoice, EngineServices
+from cnaps_desktop.gui.services import CheckpointChoice, EngineServices, RunSettings
 from cnaps_desktop.gui.widgets.error_dialog import show_error
 from cnaps_desktop.jobs import JobProgress
 
+log = logging.getLogger(__name__)
 ADD_FILE = "__add_file__"
+#: How long the start-up line about a remembered file that no longer loads stays (ms).
+NOTICE_MS = 20_000
 CHECKPOINT_FILTER = "Checkpoints (*.pt *.pth *.ckpt *.safetensors *.bin);;All files (*)"
 
 
@@ -74,10 +85,18 @@ class CheckpointPicker(QWidget):
         return self._current
 
     def set_current(self, name: str) -> None:
-        """Select ``name`` (a catalog name, "default" or a file path) if it can be shown."""
-        if name and Path(name).suffix and name not in self._extra_files and Path(name).is_file():
-            self._extra_files.append(name)
-            self.refresh(select=name)
+        """Select ``name`` (a catalog name, "default" or a file path) if it can be shown.
+
+        A file not listed yet (the one remembered from the last session) is selected once the
+        engine has read it; one that no longer loads is not: the default stays, and a calm line
+        in the status bar says why (no security dialog at start-up).
+        """
+        if _is_file_name(name) and name not in self._extra_files:
+            self._select("default")
+            path, fallback = Path(name), self._current
+            self._check_file(
+                path, lambda error: self._remembered_file_refused(path, fallback, error)
+            )
             return
         self._select(name)
 
@@ -127,12 +146,58 @@ class CheckpointPicker(QWidget):
             self.use_file(Path(file))
 
     def use_file(self, path: Path) -> None:
-        """Use a checkpoint file of any architecture the loader detects."""
+        """Use a checkpoint file of any architecture the loader detects, once it has loaded; a
+        refused file gets one sentence and changes nothing else."""
+        self._check_file(path, self._added_file_refused)
+
+    def _check_file(self, path: Path, on_refused: Callable[[BaseException], object]) -> None:
+        """Load ``path`` on the CPU, on the io worker, then list and choose it, or refuse it.
+
+        A choice the person makes while the file loads wins: the file is then only listed.
+        """
+        load = self._services.load_model
+        settings = RunSettings(checkpoint=str(path), device="cpu")
+        chosen_before = self._current
+
+        def work(token: CancelToken, progress: ProgressCallback) -> None:
+            load(settings)  # the engine's safe load; the model itself is not kept
+
+        def loads(_: None) -> None:
+            self._file_loads(path, choose=self._current == chosen_before)
+
+        self._bridge.submit(
+            work,
+            worker="io",
+            description=f"check {path.name}",
+            on_result=loads,
+            on_error=on_refused,
+        )
+
+    def _file_loads(self, path: Path, choose: bool) -> None:
         if str(path) not in self._extra_files:
             self._extra_files.append(str(path))
-        self.refresh(select=str(path))
-        self._current = str(path)
-        self.chosen.emit(str(path))
+        self.refresh(select=str(path) if choose else None)
+        if choose:
+            self._current = str(path)
+            self.chosen.emit(str(path))
+
+    def _added_file_refused(self, error: BaseException) -> None:
+        show_error(self.window(), "Cannot use this checkpoint", error)
+
+    def _remembered_file_refused(self, path: Path, fallback: str, error: BaseException) -> None:
+        """The last session's file no longer loads: the default it fell back to is announced
+        (so it is remembered instead, unless the person chose another meanwhile), and the status
+        bar says so calmly; the engine's reason goes to the log."""
+        log.warning("The remembered checkpoint %s no longer loads: %s", path, error)
+        if self._current and self._current == fallback:
+            self.chosen.emit(self._current)
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            using = f"using {self.combo.currentText()}" if self._current else "choose another"
+            window.statusBar().showMessage(
+                f"{path.name}, the checkpoint used last time, no longer loads; {using} instead.",
+                NOTICE_MS,
+            )
 
     def offer_missing(self, name: str) -> None:
         box = QMessageBox(self)
@@ -215,6 +280,13 @@ class CheckpointPicker(QWidget):
         self.refresh(select=name)
         self._current = name
         self.chosen.emit(name)
+
+
+def _is_file_name(name: str) -> bool:
+    """A checkpoint named by its file (a path), rather than a catalog name."""
+    path = Path(name)
+    suffixes = {*CHECKPOINT_SUFFIXES, ".bin"}  # what "Add checkpoint file..." offers
+    return bool(name) and (path.suffix.lower() in suffixes or path.is_file())
 
 
 def _progress_words(progress: Progress) -> str:

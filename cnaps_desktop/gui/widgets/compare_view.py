@@ -7,10 +7,9 @@ full-size image. The maths lives in view_state.py; this widget only turns events
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QFont,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -23,8 +22,9 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from cnaps_desktop.engine.pixels import Box
 from cnaps_desktop.gui.widgets import view_state as vs
+from cnaps_desktop.gui.widgets.diagnosis_badge import DiagnosisBadge
 from cnaps_desktop.gui.widgets.display_image import DisplayImage
-from cnaps_desktop.gui.widgets.overlays import draw_divider, draw_label
+from cnaps_desktop.gui.widgets.overlays import ViewLabels, draw_view_labels
 
 GRAB_DISTANCE = 10.0
 """How close (in logical pixels) the pointer must be to the divider to drag it."""
@@ -56,6 +56,10 @@ class CompareView(QWidget):
         self._fitted = True
         self._drag: str | None = None  # "divider" or "pan"
         self._last_pos = QPointF()
+        self._overlay: DisplayImage | None = None
+        self._overlay_on = False
+        self.badge = DiagnosisBadge(self)
+        """What the photo needs, over the "before" side (kept inside it as the divider moves)."""
 
     # ------------------------------------------------------------------ state
     def set_images(self, before: DisplayImage | None, after: DisplayImage | None = None) -> None:
@@ -64,7 +68,9 @@ class CompareView(QWidget):
         self._after_note, self._after_box, self._message = "", None, ""
         self._split = vs.Split()
         self._whole = None
+        self._overlay = None
         self.fit()
+        self._place_badge()
 
     def set_after(self, after: DisplayImage | None, note: str = "", box: Box | None = None) -> None:
         """Replace the "after" side, keeping zoom and pan.
@@ -73,6 +79,20 @@ class CompareView(QWidget):
         """
         self._after, self._after_note, self._after_box = after, note, box
         self.update()
+
+    def set_overlay(self, overlay: DisplayImage | None) -> None:
+        """A picture painted over the "after" side while the overlay is on (the heat map of what
+        the model changed); None removes it."""
+        self._overlay = overlay
+        self.update()
+
+    def set_overlay_visible(self, on: bool) -> None:
+        self._overlay_on = on
+        self.update()
+
+    def overlay_shown(self) -> bool:
+        """Whether the overlay is painted now (there is one, and it is on)."""
+        return self._overlay is not None and self._overlay_on and self._after is not None
 
     def set_message(self, text: str) -> None:
         """A line shown in the middle while there is no image (e.g. why a file did not open)."""
@@ -101,17 +121,34 @@ class CompareView(QWidget):
     def set_split(self, fraction: float) -> None:
         self._split = vs.Split(min(1.0, max(0.0, fraction)))
         self._whole = None
+        self._place_badge()
         self.update()
 
     def set_side_by_side(self, on: bool) -> None:
         self._side_by_side = on
         self._whole = None
+        self._place_badge()
         self._refit_or_keep()
 
     def toggle_before_after(self) -> None:
         """Space: show the whole image before, then after, then back to the divider."""
         self._whole = {None: "before", "before": "after", "after": None}[self._whole]
+        self._place_badge()
         self.update()
+
+    def before_area(self) -> QRect:
+        """The part of the widget showing the "before" picture (empty when none is shown)."""
+        width, height = self.width(), self.height()
+        if self._before is None or self._whole == "after":
+            return QRect(0, 0, 0, height)
+        if self._side_by_side:
+            return QRect(0, 0, width // 2, height)
+        if self._whole == "before":
+            return QRect(0, 0, width, height)
+        return QRect(0, 0, round(self._split.x(width)), height)
+
+    def _place_badge(self) -> None:
+        self.badge.set_area(self.before_area())
 
     def visible_box(self) -> Box | None:
         """The part of the image on screen, in image pixels."""
@@ -191,6 +228,7 @@ class CompareView(QWidget):
     # ------------------------------------------------------------------ events
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._place_badge()
         self._refit_or_keep()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -279,6 +317,9 @@ class CompareView(QWidget):
     def _paint_after_or_waiting(self, painter: QPainter, clip: QRectF, shift_x: float) -> None:
         if self._after is not None:
             self._paint_side(painter, self._after, clip, shift_x)
+            if self.overlay_shown():
+                assert self._overlay is not None
+                self._paint_side(painter, self._overlay, clip, shift_x)
             if self._after_box is not None:
                 self._outline(painter, self._after_box, clip, shift_x)
             return
@@ -325,33 +366,12 @@ class CompareView(QWidget):
 
     def _paint_overlays(self, painter: QPainter) -> None:
         """Labels, the divider and the badge, in logical pixels so text keeps its size."""
-        width, height = self.width(), self.height()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        font = QFont(self.font())
-        font.setPointSizeF(max(8.0, font.pointSizeF() * 0.95))
-        painter.setFont(font)
         after_label = "After" if self._after is not None else "After (not restored yet)"
-        if self._side_by_side:
-            draw_label(painter, QPointF(10, 10), "Before")
-            draw_label(painter, QPointF(width / 2 + 10, 10), after_label)
-            painter.setPen(QPen(self.palette().color(self.foregroundRole()), 1))
-            painter.drawLine(QPointF(width / 2, 0), QPointF(width / 2, height))
-            badge_left = width / 2
-        elif self._whole is not None:
-            draw_label(
-                painter, QPointF(10, 10), "Before" if self._whole == "before" else after_label
-            )
-            badge_left = 0.0
-        else:
-            split_x = self._split.x(width)
-            draw_label(painter, QPointF(10, 10), "Before")
-            draw_label(painter, QPointF(width - 10, 10), after_label, align_right=True)
-            draw_divider(painter, split_x, height)
-            badge_left = split_x
-        if self._after_note and self._whole != "before":
-            metrics = painter.fontMetrics()
-            note_w = metrics.horizontalAdvance(self._after_note) + 20
-            if width - badge_left > note_w + 20:
-                draw_label(
-                    painter, QPointF(width - 10, height - 34), self._after_note, align_right=True
-                )
+        line = self.palette().color(self.foregroundRole())
+        draw_view_labels(
+            painter,
+            ViewLabels(self._side_by_side, self._whole, self._split.fraction),
+            line,
+            after_label,
+            self._after_note,
+        )

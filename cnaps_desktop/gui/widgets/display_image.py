@@ -19,12 +19,18 @@ class DisplayImage:
 
     @classmethod
     def from_levels(cls, levels: list[np.ndarray]) -> DisplayImage:
+        """From 8-bit RGB levels, or premultiplied RGBA ones (an overlay), full size first."""
         images = []
         arrays = []
         for level in levels:
             array = np.ascontiguousarray(level)
-            height, width = array.shape[:2]
-            images.append(QImage(array.data, width, height, 3 * width, QImage.Format.Format_RGB888))
+            height, width, channels = array.shape
+            image_format = (
+                QImage.Format.Format_RGBA8888_Premultiplied
+                if channels == 4
+                else QImage.Format.Format_RGB888
+            )
+            images.append(QImage(array.data, width, height, channels * width, image_format))
             arrays.append(array)
         height, width = levels[0].shape[:2]
         return cls(tuple(images), (width, height), tuple(arrays))

@@ -62,6 +62,8 @@ def facts_table(facts: ScreenFacts) -> str:
         )
     if facts.output_path is not None:
         rows.append(("Output file", str(facts.output_path)))
+    if facts.change:
+        rows.append(("Before vs after", facts.change))
     rows.extend(facts.video_lines)
     if facts.state:
         rows.append(("State", facts.state))

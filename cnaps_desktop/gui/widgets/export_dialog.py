@@ -73,9 +73,12 @@ class ExportDialog(QDialog):
         bridge: JobBridge,
         parent: QWidget | None = None,
         ask_path: AskPath = ask_save_path,
+        area: str = "",
     ) -> None:
-        """``source`` names and places the default file; ``inputs`` are never written over."""
+        """``source`` names and places the default file; ``inputs`` are never written over;
+        ``area`` says which part of the pictures is exported (see export_choice.export_area)."""
         super().__init__(parent)
+        self._area = area
         self._source = source
         self._inputs = list(inputs)
         self._write = write
@@ -127,7 +130,14 @@ class ExportDialog(QDialog):
         self.export_button.setDefault(True)
         self.buttons.accepted.connect(self.export)
         self.buttons.rejected.connect(self.reject)
+        self.area = QLabel(self._area)
+        self.area.setAccessibleName("What is exported")
+        self.area.setTextFormat(Qt.TextFormat.PlainText)
+        self.area.setWordWrap(True)
+        self.area.setVisible(bool(self._area))
         layout = QVBoxLayout(self)
+        layout.addWidget(self.area)
+        layout.addSpacing(4)
         layout.addLayout(choices)
         layout.addSpacing(6)
         layout.addLayout(where)

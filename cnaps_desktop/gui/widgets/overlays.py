@@ -5,8 +5,21 @@ In logical pixels, so text and handles keep their size on high-DPI screens.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+
+
+@dataclass(frozen=True)
+class ViewLabels:
+    """How the compare view is split, which decides where its labels go."""
+
+    side_by_side: bool
+    whole: str | None
+    """"before" or "after" while one side is shown whole (Space), else None."""
+    split: float
+    """The divider's place, 0-1 of the width."""
 
 
 def draw_label(painter: QPainter, at: QPointF, text: str, align_right: bool = False) -> None:
@@ -38,3 +51,35 @@ def draw_divider(painter: QPainter, x: float, height: float) -> None:
         painter.drawPolygon(
             [tip, centre + QPointF(direction * 3, -5), centre + QPointF(direction * 3, 5)]
         )
+
+
+def draw_view_labels(
+    painter: QPainter, view: ViewLabels, line: QColor, after_label: str, after_note: str
+) -> None:
+    """ "Before" and ``after_label`` at the top, the divider (or the side-by-side line), and
+    ``after_note`` at the bottom right of the "after" side when it has room."""
+    device = painter.device()
+    width, height = device.width(), device.height()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    font = QFont(painter.font())
+    font.setPointSizeF(max(8.0, font.pointSizeF() * 0.95))
+    painter.setFont(font)
+    if view.side_by_side:
+        draw_label(painter, QPointF(10, 10), "Before")
+        draw_label(painter, QPointF(width / 2 + 10, 10), after_label)
+        painter.setPen(QPen(line, 1))
+        painter.drawLine(QPointF(width / 2, 0), QPointF(width / 2, height))
+        after_left = width / 2
+    elif view.whole is not None:
+        draw_label(painter, QPointF(10, 10), "Before" if view.whole == "before" else after_label)
+        after_left = 0.0
+    else:
+        split_x = view.split * width
+        draw_label(painter, QPointF(10, 10), "Before")
+        draw_label(painter, QPointF(width - 10, 10), after_label, align_right=True)
+        draw_divider(painter, split_x, height)
+        after_left = split_x
+    if after_note and view.whole != "before":
+        note_width = painter.fontMetrics().horizontalAdvance(after_note) + 20
+        if width - after_left > note_width + 20:
+            draw_label(painter, QPointF(width - 10, height - 34), after_note, align_right=True)

@@ -131,3 +131,70 @@ def test_init_fine_tunes_from_given_weights(tmp_path: Path) -> None:
     tuned = read_checkpoint_object(result.checkpoint)["model_state_dict"]
     for key, value in start.state_dict().items():  # a 1e-9 step barely moves the weights
         torch.testing.assert_close(tuned[key], value, atol=1e-5, rtol=0)
+
+
+def test_the_weight_average_is_saved_resumed_and_exported(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from cnaps_desktop.engine.training.export import averaged_weights, export_weights
+
+    folder = _pairs_folder(tmp_path / "pairs")
+    options = TrainOptions(
+        data=(SourceSpec("pairs", folder),),
+        output_dir=tmp_path / "run",
+        config=TINY,
+        steps=4,
+        batch=2,
+        crop=32,
+        warmup_steps=1,
+        lr=1e-2,
+        validate_every=0,
+        threads=1,
+        ema_decay=0.5,
+    )
+    first = train(replace(options, steps=2), log=lambda _: None)
+    saved = read_checkpoint_object(first.checkpoint)
+    average = averaged_weights(saved)
+    raw = saved["model_state_dict"]
+    assert average is not None and set(average) == set(raw)
+    # The average lags the raw weights: with decay 0.5 after two steps it is between them.
+    moved = [k for k in raw if not torch.equal(average[k], raw[k])]
+    assert moved
+    assert int(saved["ema_state_dict"]["n_averaged"]) == 3  # the start and two steps
+
+    second = train(options, log=lambda _: None)
+    resumed = read_checkpoint_object(second.checkpoint)["ema_state_dict"]
+    assert int(resumed["n_averaged"]) == 5  # carried on, not started again
+
+    exported = tmp_path / "export.pt"
+    export_weights(second.checkpoint, exported)
+    state = read_checkpoint_object(exported)["model_state_dict"]
+    final_average = averaged_weights(read_checkpoint_object(second.checkpoint))
+    for key, value in final_average.items():
+        torch.testing.assert_close(state[key].float(), value.float(), atol=1e-2, rtol=1e-2)
+
+
+def test_without_an_average_the_raw_weights_are_exported(tmp_path: Path) -> None:
+    from cnaps_desktop.engine.training.export import export_weights
+
+    folder = _pairs_folder(tmp_path / "pairs")
+    options = TrainOptions(
+        data=(SourceSpec("pairs", folder),),
+        output_dir=tmp_path / "run",
+        config=TINY,
+        steps=1,
+        batch=1,
+        crop=32,
+        warmup_steps=1,
+        validate_every=0,
+        threads=1,
+        ema_decay=0.0,
+    )
+    result = train(options, log=lambda _: None)
+    saved = read_checkpoint_object(result.checkpoint)
+    assert "ema_state_dict" not in saved
+    exported = tmp_path / "export.pt"
+    export_weights(result.checkpoint, exported)
+    state = read_checkpoint_object(exported)["model_state_dict"]
+    for key, value in saved["model_state_dict"].items():
+        torch.testing.assert_close(state[key].float(), value.float(), atol=1e-3, rtol=1e-3)

@@ -115,11 +115,18 @@ def test_the_learning_curve_is_written_and_resuming_adds_to_it(tmp_path: Path) -
     assert hours == sorted(hours) and hours[-1] > 0  # CPU time adds up across the resume
     assert all(math.isfinite(float(r["gain_db"])) for r in rows)
     best = options.output_dir / "best.pt"
-    kept = [r for r in frozen if float(r["worst_gain_db"]) >= 0]
+    # The CSV rounds to 4 decimals: a worst pair of -0.00001 dB reads "-0.0000" there, yet it
+    # was (rightly) refused, so only rows clearly on one side of zero decide.
+    kept = [r for r in frozen if float(r["worst_gain_db"]) > 1e-4]
+    refused = [r for r in frozen if float(r["worst_gain_db"]) < -1e-4]
     if kept:  # the best validated weights that made no pair worse, with their figure
         saved = read_checkpoint_object(best)["training"]
-        assert saved["best_gain_db"] == pytest.approx(max(float(r["gain_db"]) for r in kept), 1e-3)
-    else:
+        best_kept = max(float(r["gain_db"]) for r in kept)
+        assert saved["best_gain_db"] >= best_kept - 1e-3
+        assert any(
+            saved["best_gain_db"] == pytest.approx(float(r["gain_db"]), abs=1e-3) for r in frozen
+        )
+    elif len(refused) == len(frozen):
         assert not best.exists()
 
 

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Start, or resume, the long training run of weights/README.md in the background, the way every
+# working session should in its first minutes (issue 14): one torch thread, nice, its state kept
+# outside the work tree and saved every 10 minutes.
+#
+#   tools/train_in_background.sh            # start or resume; prints where the log is
+#   tools/keep_training_state.sh            # before stopping: copy the state into the repo
+#
+# Where the state is looked for, newest first: $RUN (this machine's run folder), then
+# weights/training_state/ (the state as last committed, so a new machine carries on the curve
+# instead of starting again). The frozen held-out sets are made when missing (they are the same
+# on every machine: fixed seeds, fixed settings).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED=${SHARED:-../shared}
+RUN=${RUN:-$HOME/.cache/cnaps-desktop/runs/mssnet16b}
+HELDOUT=${HELDOUT:-$HOME/.cache/cnaps-desktop/heldout}
+KEPT=weights/training_state
+
+if pgrep -f "cnaps-desktop train .*--output $RUN" > /dev/null; then
+  echo "The run in $RUN is already training (log: $RUN/train.out)."
+  exit 0
+fi
+[[ -d "$HELDOUT/mixed/blur" ]] || python tools/make_heldout_pairs.py "$SHARED/data/train_sharp" "$HELDOUT/mixed"
+[[ -d "$HELDOUT/blur_only/blur" ]] ||
+  python tools/make_heldout_pairs.py "$SHARED/data/train_sharp" "$HELDOUT/blur_only" --blur-only
+
+mkdir -p "$RUN"
+if [[ ! -f "$RUN/last.pt" && -f "$KEPT/last.pt" ]]; then
+  echo "No state in $RUN: carrying on from the committed state in $KEPT."
+  cp "$KEPT/last.pt" "$KEPT/training_log.csv" "$RUN/"
+  [[ -f "$KEPT/best.pt" ]] && cp "$KEPT/best.pt" "$RUN/"
+fi
+
+# The recipe of weights/README.md ("The run"); resuming ignores nothing but --fresh.
+nohup nice -n 5 cnaps-desktop train \
+  --data "photos:$SHARED/data/train_sharp" --data "photos:$SHARED/data/photos" \
+  --heldout "$HELDOUT/mixed" --heldout "$HELDOUT/blur_only" --output "$RUN" \
+  --config 16,16,16 --batch 4 --crop 128 --lr 3e-4 --warmup 300 --clip-grad 1.0 --steps 30000 \
+  --validate-every 1000 --threads 1 --precision bf16 --seed 1234 >> "$RUN/train.out" 2>&1 &
+echo "Training in the background (pid $!); log: $RUN/train.out, curve: $RUN/training_log.csv"
