@@ -11,7 +11,10 @@ import pytest
 from PIL import Image as PILImage
 
 from cnaps_desktop.engine.diagnosis import Diagnosis, diagnose_file, diagnose_pixels
+from cnaps_desktop.engine.diagnosis.blur import BlurFinding
 from cnaps_desktop.engine.diagnosis.checkpoint_task import CheckpointTask, task_for
+from cnaps_desktop.engine.diagnosis.old_print import OldPrintSigns
+from cnaps_desktop.engine.diagnosis.verdict import verdict_for
 from cnaps_desktop.engine.errors import ImageError
 from tests.conftest import shared_path
 
@@ -127,27 +130,198 @@ def test_jpeg_blocking_rises_with_compression() -> None:
 
 
 # ----------------------------------------------------------------------------- old-print signs
-def test_drawn_scratch_is_found() -> None:
-    picture = cv2.GaussianBlur(dead_leaves(seed=4), (0, 0), 2.0)
-    clean = diagnose_pixels(degrade(picture, None, 1.0, 4), MSSNET)
-    cv2.line(picture, (40, 60), (470, 400), (250, 250, 250), 2, lineType=cv2.LINE_AA)
-    scratched = diagnose_pixels(degrade(picture, None, 1.0, 4), MSSNET)
+def smooth_scene(seed: int) -> np.ndarray:
+    """Dead leaves softened: large smooth areas, where marks on a print show."""
+    return cv2.GaussianBlur(dead_leaves(seed=seed), (0, 0), 2.0)
+
+
+def grainy_jpeg(picture: np.ndarray, sigma: float, quality: int, seed: int) -> np.ndarray:
+    """Film grain (Gaussian noise) and JPEG compression, as a scanned print has."""
+    noisy = degrade(picture, None, sigma, seed)
+    _, data = cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+
+
+def draw_specks(picture: np.ndarray, count: int, seed: int) -> np.ndarray:
+    """Round dust specks 2-6 px across, half bright and half dark, anti-aliased."""
+    rng = np.random.default_rng(seed)
+    out = picture.copy()
+    height, width = out.shape[:2]
+    for _ in range(count):
+        centre = (int(rng.integers(0, width * 4)), int(rng.integers(0, height * 4)))
+        level = float(rng.uniform(235, 250) if rng.random() < 0.5 else rng.uniform(10, 30))
+        radius = int(rng.uniform(1.0, 3.0) * 4)  # drawn at 1/4 px (shift=2)
+        cv2.circle(out, centre, radius, (level,) * 3, -1, lineType=cv2.LINE_AA, shift=2)
+    return out
+
+
+def draw_ridge(
+    picture: np.ndarray, start: tuple[int, int], end: tuple[int, int], width: int, level: float
+) -> np.ndarray:
+    out = picture.copy()
+    cv2.line(out, start, end, (level,) * 3, width, lineType=cv2.LINE_AA)
+    return out
+
+
+def printed_page(seed: int) -> np.ndarray:
+    """Lines of dark text on light paper, with grain: dots, strokes and rules, no dust."""
+    rng = np.random.default_rng(seed)
+    page = np.full((512, 512, 3), 214, np.uint8)
+    words = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "i.", "j,"]
+    for row in range(24, 500, 22):
+        line = " ".join(rng.choice(words, 8))
+        cv2.putText(page, line, (12, row), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (40, 40, 40), 1)
+    return grainy_jpeg(page, 3.0, 85, seed)
+
+
+def fur(seed: int) -> np.ndarray:
+    """Dense short strands, bright and dark, in roughly one direction: a fur-like texture."""
+    rng = np.random.default_rng(seed)
+    out = np.full((512, 512, 3), 120, np.float32)
+    for _ in range(6000):
+        x, y = rng.uniform(0, 512, 2)
+        angle = np.radians(rng.normal(60, 15))
+        length = rng.uniform(8, 30)
+        end = (int(x + length * np.cos(angle)), int(y - length * np.sin(angle)))
+        level = float(rng.uniform(60, 200))
+        cv2.line(out, (int(x), int(y)), end, (level, level * 0.8, level * 0.6), 1, cv2.LINE_AA)
+    return grainy_jpeg(out, 3.0, 85, seed)
+
+
+def starfield(seed: int) -> np.ndarray:
+    """Bright points on a black sky: specks that are the picture, not dust."""
+    rng = np.random.default_rng(seed)
+    sky = np.full((512, 512, 3), 6, np.float32)
+    for _ in range(400):
+        centre = (int(rng.integers(0, 512)), int(rng.integers(0, 512)))
+        cv2.circle(sky, centre, int(rng.integers(1, 3)), (float(rng.uniform(120, 255)),) * 3, -1)
+    return grainy_jpeg(cv2.GaussianBlur(sky, (0, 0), 0.7), 2.0, 90, seed)
+
+
+@pytest.mark.parametrize(("sigma", "quality", "seed"), [(3.0, 90, 0), (5.0, 80, 1), (6.0, 75, 2)])
+def test_dust_specks_on_grainy_photos_are_found(sigma: float, quality: int, seed: int) -> None:
+    scene = smooth_scene(seed)
+    clean = diagnose_pixels(grainy_jpeg(scene, sigma, quality, seed), MSSNET)
+    dusty = diagnose_pixels(
+        grainy_jpeg(draw_specks(scene, 250, seed), sigma, quality, seed), MSSNET
+    )
+    assert not clean.dust and not clean.scratches
+    assert dusty.dust, dusty
+    assert "dust removal" in dusty.verdict
+
+
+@pytest.mark.parametrize(
+    "picture",
+    [
+        pytest.param(lambda: printed_page(0), id="text"),
+        pytest.param(lambda: fur(1), id="fur"),
+        pytest.param(lambda: starfield(2), id="stars"),
+        pytest.param(lambda: grainy_jpeg(smooth_scene(3), 8.0, 70, 3), id="heavy-grain"),
+        pytest.param(lambda: grainy_jpeg(dead_leaves(seed=4), 4.0, 75, 4), id="sharp-texture"),
+    ],
+)
+def test_texture_text_stars_and_grain_are_not_marks(picture) -> None:
+    found = diagnose_pixels(picture(), MSSNET)
+    assert not found.dust, found
+    assert not found.scratches, found
+    assert not found.faded, found
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "width", "level", "seed"),
+    [
+        ((40, 60), (470, 400), 2, 250, 4),  # bright, corner to corner
+        ((300, 20), (120, 480), 1, 245, 5),  # thin and steep
+        ((20, 380), (420, 130), 2, 15, 6),  # dark
+        ((100, 500), (330, 60), 2, 235, 7),
+    ],
+)
+def test_drawn_scratch_is_found(
+    start: tuple[int, int], end: tuple[int, int], width: int, level: float, seed: int
+) -> None:
+    scene = smooth_scene(seed)
+    clean = diagnose_pixels(grainy_jpeg(scene, 2.0, 90, seed), MSSNET)
+    scratched = grainy_jpeg(draw_ridge(scene, start, end, width, level), 2.0, 90, seed)
+    found = diagnose_pixels(scratched, MSSNET)
     assert not clean.scratches
-    assert scratched.scratches
-    assert "scratch" in scratched.verdict and "does not remove scratches" in scratched.verdict
+    assert found.scratches, found
+    assert "scratch" in found.verdict and "does not remove scratches" in found.verdict
 
 
-def test_greyscale_and_faded() -> None:
+def test_ruled_lines_and_a_horizon_are_not_scratches() -> None:
+    """Thin lines that belong to the picture: a family of parallel rules, and a level horizon."""
+    ruled = smooth_scene(8)
+    for row in range(40, 500, 30):
+        ruled = draw_ridge(ruled, (10, row - 60), (500, row + 60), 1, 30)
+    horizon = draw_ridge(smooth_scene(9), (0, 260), (511, 262), 2, 240)
+    for picture in (ruled, horizon):
+        assert not diagnose_pixels(grainy_jpeg(picture, 2.0, 90, 8), MSSNET).scratches
+
+
+def aged_print(picture: np.ndarray) -> np.ndarray:
+    """A print whose dyes have aged: colours at a quarter of their strength, blacks lifted to 70,
+    the range compressed to under half, and yellowed."""
+    levels = picture.astype(np.float32)
+    grey = levels.mean(axis=2, keepdims=True)
+    weak = grey + 0.25 * (levels - grey)
+    return ((70 + 0.45 * weak) * np.array([1.0, 0.95, 0.75])).astype(np.uint8)
+
+
+def test_greyscale_faded_and_cast() -> None:
     grey = cv2.cvtColor(degrade(dead_leaves(seed=5), None, 1.0, 5), cv2.COLOR_RGB2GRAY)
     assert diagnose_pixels(grey, MSSNET).greyscale
     colour = degrade(dead_leaves(seed=5), None, 1.0, 5)
-    assert not diagnose_pixels(colour, MSSNET).greyscale
-    assert not diagnose_pixels(colour, MSSNET).faded
-    faded = (70 + 0.45 * colour.astype(np.float32)) * np.array([1.0, 0.95, 0.75])
-    found = diagnose_pixels(faded.astype(np.uint8), MSSNET)
+    found = diagnose_pixels(colour, MSSNET)
+    assert not found.greyscale and not found.faded and found.colour_cast is None
+    found = diagnose_pixels(aged_print(colour), MSSNET)
     assert found.faded
     assert found.colour_cast in {"yellow", "orange"}
     assert "colour and contrast" in found.verdict
+
+
+def test_toned_monochrome_print_has_a_cast() -> None:
+    """A sepia-toned black-and-white print: every pixel near-neutral, all tinted one way."""
+    grey = cv2.cvtColor(degrade(dead_leaves(seed=6), None, 1.0, 6), cv2.COLOR_RGB2GRAY)
+    sepia = np.clip(grey[:, :, None] * np.array([1.0, 0.9, 0.75]) + [12, 6, 0], 0, 255)
+    found = diagnose_pixels(sepia.astype(np.uint8), MSSNET)
+    assert found.colour_cast in {"yellow", "orange"}, found
+    assert "an orange cast" in found.verdict or "a yellow cast" in found.verdict
+
+
+def darkened(picture: np.ndarray) -> np.ndarray:
+    """Dark but clean: deep blacks, colours intact."""
+    return (picture * 0.35).astype(np.uint8)
+
+
+def narrow_grey(picture: np.ndarray) -> np.ndarray:
+    """A narrow-range grey picture (a grey wall, mist): no colour to tell fading by."""
+    return np.repeat(90 + 0.3 * picture.mean(axis=2, keepdims=True), 3, axis=2).astype(np.uint8)
+
+
+def warm_scene(picture: np.ndarray) -> np.ndarray:
+    """A warm, colourful scene (sunlight, wood): the scene's colour, not a cast."""
+    return np.clip(picture * np.array([1.0, 0.8, 0.55]) + [25, 10, 0], 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("change", [darkened, narrow_grey, warm_scene])
+def test_dark_narrow_and_warm_photos_are_not_faded_or_cast(change) -> None:
+    found = diagnose_pixels(change(degrade(dead_leaves(seed=7), None, 1.0, 7)), MSSNET)
+    assert not found.faded, found
+    assert found.colour_cast is None, found
+
+
+def test_verdict_wording() -> None:
+    """Singular degrees, "an" before a vowel, "probably" for an unsure blur finding."""
+    signs = OldPrintSigns(False, 0, False, 0, True, "orange", False)
+    one_degree = BlurFinding("motion", 0.9, 1.2, 36.0, -3.6, 0.5)
+    sentence = verdict_for(one_degree, 1.0, 0.0, signs, MSSNET).sentence
+    assert "at 1 degree)" in sentence and "an orange cast" in sentence
+    assert "probably" not in sentence
+    unsure = BlurFinding("defocus", 0.55, None, None, -3.3, 0.1)
+    assert "probably sharpening" in verdict_for(unsure, 1.0, 0.0, signs, MSSNET).sentence
+    yellow = OldPrintSigns(False, 0, False, 0, False, "yellow", False)
+    sharp = BlurFinding("sharp", 0.9, None, None, -2.8, 0.1)
+    assert "a yellow cast" in verdict_for(sharp, 1.0, 0.0, yellow, MSSNET).sentence
 
 
 # ----------------------------------------------------------------------------- awkward pixels

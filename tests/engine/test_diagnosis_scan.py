@@ -14,7 +14,13 @@ from cnaps_desktop.engine.diagnosis import ScanProgress, blur_rank, scan_folder
 from cnaps_desktop.engine.diagnosis.scan import expand_photos, photos_under
 from cnaps_desktop.engine.errors import UnreadableImageError
 from tests.conftest import shared_path
-from tests.engine.test_diagnosis import dead_leaves, degrade, disc_kernel, motion_kernel
+from tests.engine.test_diagnosis import (
+    aged_print,
+    dead_leaves,
+    degrade,
+    disc_kernel,
+    motion_kernel,
+)
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +104,7 @@ def test_expand_photos_takes_files_as_given_and_folders_recursively(photo_tree: 
 
 def test_a_faded_photo_diagnoses_to_plain_json(tmp_path: Path) -> None:
     """The faded sign once came back as numpy's bool, which `diagnose --json` could not write."""
-    faded = degrade(dead_leaves(seed=4) * 0.4 + 70, None, 2.0, 4)
+    faded = aged_print(degrade(dead_leaves(seed=5), None, 1.0, 5))
     cv2.imwrite(str(tmp_path / "faded.png"), faded)
     [found] = scan_folder(tmp_path, CancelToken()).diagnoses
     assert found.faded is True

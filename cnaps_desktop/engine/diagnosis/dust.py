@@ -6,7 +6,7 @@ window more than twice a speck's area replaces the speck by its surroundings): t
 only when it is
 
 - small and compact: 4-30 px, round-ish, no more than 7 px across (at the working size);
-- strong: at least ``MIN_CONTRAST`` levels, and ``GRAIN_RATIO`` times the typical residual
+- strong: a peak of at least ``MIN_CONTRAST`` levels, and ``GRAIN_RATIO`` times the typical residual
   around it (grain and JPEG ringing stay far below);
 - alone, on a smooth, mid-tone background: fur, foliage, text and fabric make many small specks
   side by side, and a bright dot on a near-black background is more often a star or a lamp than
@@ -22,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 
 MEDIAN_SIDE = 9  # px: removes specks up to ~6 px across (area < half the window)
-MIN_CONTRAST = 50.0  # 8-bit levels above (below) the median
+MARK_CONTRAST = 18.0  # 8-bit levels above (below) the median that mark a speck's pixels
+MIN_CONTRAST = 50.0  # levels: a speck's peak, at least
 GRAIN_RATIO = 20.0  # times the median |residual| around the speck
 MIN_AREA, MAX_AREA, MAX_EXTENT = 4, 30, 7  # px at the working size
 MIN_FILL = 0.4  # of the bounding box: round-ish, not a stroke
@@ -44,33 +45,48 @@ def count_specks(grey: np.ndarray, noise_sigma: float) -> int:
     residual = grey - background
     mean = cv2.blur(background, (9, 9))
     spread = np.sqrt(np.maximum(cv2.blur(background * background, (9, 9)) - mean * mean, 0.0))
-    # The median |residual| nearby (scaled by 4 to keep quarter levels in uint8).
-    typical = cv2.medianBlur(np.clip(np.abs(residual) * 4, 0, 255).astype(np.uint8), NEIGHBOURHOOD)
-    typical = typical.astype(np.float32) / 4
-    threshold = max(MIN_CONTRAST, 5.0 * noise_sigma)
+    threshold = max(MARK_CONTRAST, 5.0 * noise_sigma)
     specks = 0
     for polarity in (1.0, -1.0):
-        marked = ((polarity * residual) > threshold).astype(np.uint8)
-        neighbours = cv2.boxFilter(marked.astype(np.float32), -1, (NEIGHBOURHOOD,) * 2, normalize=False)
-        count, _, stats, centres = cv2.connectedComponentsWithStats(marked, connectivity=8)
-        for index in range(1, count):
-            left, top, width, height, area = (int(v) for v in stats[index])
-            if not (MIN_AREA <= area <= MAX_AREA and max(width, height) <= MAX_EXTENT):
-                continue
-            if area < MIN_FILL * width * height:
-                continue
-            x, y = (int(round(v)) for v in centres[index])
-            if neighbours[y, x] > area + 2:  # other marks nearby: texture, not a lone speck
-                continue
-            if spread[y, x] > MAX_BACKGROUND_SPREAD:
-                continue
-            if not BACKGROUND_LEVELS[0] <= background[y, x] <= BACKGROUND_LEVELS[1]:
-                continue
-            box = residual[top : top + height, left : left + width]
-            if float((polarity * box).max()) < GRAIN_RATIO * max(float(typical[y, x]), 0.5):
-                continue
-            specks += 1
+        signed = polarity * residual
+        marked = (signed > threshold).astype(np.uint8)
+        count, labels, stats, centres = cv2.connectedComponentsWithStats(marked, connectivity=8)
+        area = stats[1:, cv2.CC_STAT_AREA]
+        width, height = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+        x = np.rint(centres[1:, 0]).astype(np.intp)
+        y = np.rint(centres[1:, 1]).astype(np.intp)
+        neighbours = cv2.boxFilter(marked, cv2.CV_32F, (NEIGHBOURHOOD,) * 2, normalize=False)
+        candidate = (
+            (area >= MIN_AREA)
+            & (area <= MAX_AREA)
+            & (np.maximum(width, height) <= MAX_EXTENT)
+            & (area >= MIN_FILL * width * height)
+            # Other marks nearby: texture, not a lone speck.
+            & (neighbours[y, x] <= area + 2)
+            & (spread[y, x] <= MAX_BACKGROUND_SPREAD)
+            & (background[y, x] >= BACKGROUND_LEVELS[0])
+            & (background[y, x] <= BACKGROUND_LEVELS[1])
+        )
+        peaks = _peaks(signed, labels, count)[1:]
+        for index in np.nonzero(candidate & (peaks >= MIN_CONTRAST))[0]:
+            typical = _typical_residual(residual, int(x[index]), int(y[index]))
+            specks += int(peaks[index] >= GRAIN_RATIO * max(typical, 0.5))
     return specks
+
+
+def _typical_residual(residual: np.ndarray, x: int, y: int) -> float:
+    """The median |residual| in the neighbourhood of (x, y): grain, ringing and fine texture."""
+    half = NEIGHBOURHOOD // 2
+    window = residual[max(0, y - half) : y + half + 1, max(0, x - half) : x + half + 1]
+    return float(np.median(np.abs(window)))
+
+
+def _peaks(values: np.ndarray, labels: np.ndarray, count: int) -> np.ndarray:
+    """The largest of ``values`` in each labelled piece (index 0, the background, included)."""
+    peaks = np.full(count, -np.inf, np.float32)
+    inside = labels > 0
+    np.maximum.at(peaks, labels[inside], values[inside])
+    return peaks
 
 
 def is_dusty(specks: int, grey: np.ndarray) -> bool:

@@ -10,6 +10,8 @@ from cnaps_desktop.engine.diagnosis.old_print import OldPrintSigns
 
 NOISY_SIGMA = 6.0  # 8-bit levels: visible grain on a screen
 BLOCKY = 0.35
+#: Blur findings less sure than this (0.5 sits on a threshold) are worded "probably".
+SURE_CONFIDENCE = 0.65
 SMALL_MEGAPIXELS = 1.0
 HOW_TO_ADD_AN_UPSCALER = (
     "making it bigger is upscaling, a different model: add one with "
@@ -39,8 +41,9 @@ def verdict_for(
 ) -> Verdict:
     needs = _needs(blur, noise_sigma, jpeg_blocking, signs)
     if not needs:
+        hedge = "probably " if _unsure(blur) else ""
         return Verdict(
-            "What this photo needs: nothing much; it looks sharp and clean, so "
+            f"What this photo needs: {hedge}nothing much; it looks sharp and clean, so "
             f"{checkpoint.name} has little to do.",
             False,
         )
@@ -52,21 +55,25 @@ def _needs(
     blur: BlurFinding, noise_sigma: float, jpeg_blocking: float, signs: OldPrintSigns
 ) -> list[str]:
     needs = []
+    hedge = "probably " if _unsure(blur) else ""
     if blur.kind == "motion":
         needs.append(
-            f"motion deblurring (about {blur.length_px:.0f} px at {blur.direction_deg:.0f} degrees)"
+            f"{hedge}motion deblurring (about {blur.length_px:.0f} px at "
+            f"{_degrees(blur.direction_deg or 0.0)})"
         )
     elif blur.kind == "defocus":
-        needs.append("sharpening of an out-of-focus picture")
-    if signs.scratches or signs.dust:
-        needs.append("scratch and dust removal" if signs.scratches else "dust removal")
+        needs.append(f"{hedge}sharpening of an out-of-focus picture")
+    if signs.scratches and signs.dust:
+        needs.append("scratch and dust removal")
+    elif signs.scratches or signs.dust:
+        needs.append("scratch removal" if signs.scratches else "dust removal")
     if noise_sigma >= NOISY_SIGMA:
         needs.append(f"noise removal (noise about {noise_sigma:.0f} levels)")
     if jpeg_blocking >= BLOCKY:
         needs.append("JPEG artefact removal")
     if signs.faded or signs.colour_cast:
         found = (["faded"] if signs.faded else []) + (
-            [f"a {signs.colour_cast} cast"] if signs.colour_cast else []
+            [f"{with_article(signs.colour_cast)} cast"] if signs.colour_cast else []
         )
         needs.append(f"colour and contrast restoration ({', '.join(found)})")
     return needs
@@ -89,7 +96,24 @@ def _model_words(
         return True, f"removing motion blur is {name}'s task{early}{others}"
     if blur.kind == "defocus":
         return False, f"{name} removes motion blur and helps only a little with defocus{others}"
-    return False, f"that is not {name}'s task: it removes motion blur, which this photo lacks"
+    lacks = "probably lacks" if _unsure(blur) else "lacks"
+    return False, (
+        f"that is not {name}'s task: it removes motion blur, which this photo {lacks}{others}"
+    )
+
+
+def with_article(word: str) -> str:
+    """The word with the article its first sound takes: "an orange", "a yellow"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def _degrees(angle: float) -> str:
+    rounded = round(angle)
+    return f"{rounded} degree" if rounded == 1 else f"{rounded} degrees"
+
+
+def _unsure(blur: BlurFinding) -> bool:
+    return blur.confidence < SURE_CONFIDENCE
 
 
 def _join(parts: list[str]) -> str:
