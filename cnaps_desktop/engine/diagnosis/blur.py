@@ -8,18 +8,11 @@ Three established no-reference measures on the reduced grey copy:
   which Liu, Li and Jia use as their first blur feature ("Image partial blur detection and
   classification", CVPR 2008). The noise floor, flat in the spectrum, is taken off first, so
   noise does not pass for detail.
-- **Motion or out of focus**: how unevenly the blur attenuates the spectrum by orientation. Motion
-  blur, straight or curved camera shake, attenuates high frequencies along the motion much more
-  than across it; defocus attenuates them alike in every direction. A photo's own structure
-  (mortar, branches, horizons) is anisotropic too, but natural images fall off at about the same
-  rate in every orientation (Field 1987, above), so per orientation we take the ratio of
-  high-band (0.10-0.25 cycles/px) to low-band (0.03-0.06) power, which cancels the scene's own
-  orientation to first order; the spread of that log-ratio over 12 orientations is the blur's
-  anisotropy. (The gradient structure tensor used for this before keeps the scene's
-  anisotropy, so defocused real photos read as motion.)
-- **Motion direction**: the direction of least gradient energy of the structure tensor
-  (Yitzhaky and Kopeika, "Identification of blur parameters from motion blurred images",
-  Graphical Models and Image Processing 59(5), 1997).
+- **Motion or out of focus**: the anisotropy of the gradient structure tensor. Linear motion blur
+  removes gradient energy along the motion only, defocus removes it in every direction; the
+  direction with the least energy is the motion direction (Yitzhaky and Kopeika, "Identification
+  of blur parameters from motion blurred images", Graphical Models and Image Processing 59(5),
+  1997).
 - **Motion length**: Yitzhaky and Kopeika's autocorrelation of the derivative along the motion:
   a blur of L pixels makes the derivative the difference of two copies L apart, so the
   autocorrelation falls to its minimum at lag L.
@@ -37,19 +30,13 @@ import numpy as np
 
 BlurKind = Literal["sharp", "motion", "defocus"]
 
-# Thresholds. The slope was tuned on synthetic dead-leaves pictures (tests/engine/
-# test_diagnosis.py makes them): sharp pictures gave spectral slopes of -2.7 to -2.9, any blur
-# of 3 px or more -3.4 or steeper. The spectral anisotropy was tuned on the sharp photos of
-# shared/data/train_sharp blurred by the training synthesis (curved camera shake and random-walk
-# kernels of 8-40 px against defocus discs of radius 2-6): shake gave a median of 0.67 (10th
-# percentile 0.37), defocus 0.28 (90th percentile 0.55). See BENCHMARKS.md, "Photo diagnosis".
+# Thresholds, tuned on synthetic dead-leaves pictures only (tests/engine/test_diagnosis.py makes
+# them): sharp pictures gave spectral slopes of -2.7 to -2.9, any blur of 3 px or more -3.4 or
+# steeper; motion blur of 8 px or more gave anisotropy 0.34-0.75, defocus 0.01-0.15.
 SHARP_SLOPE = -3.15
 SLOPE_MARGIN = 0.35
-MOTION_SPECTRAL_ANISOTROPY = 0.45
-SPECTRAL_ANISOTROPY_MARGIN = 0.25
-_ORIENTATIONS = 12
-_LOW_BAND = (0.03, 0.06)  # cycles per pixel
-_HIGH_BAND = (0.10, 0.25)
+MOTION_ANISOTROPY = 0.25
+ANISOTROPY_MARGIN = 0.15
 #: The largest square of the working copy that is analysed (one FFT).
 ANALYSIS_SIDE = 1024
 MAX_LAG = 120
@@ -65,9 +52,6 @@ class BlurFinding:
     """In full-size pixels."""
     spectral_slope: float
     anisotropy: float
-    """Of the gradient structure tensor, 0-1 (the scene's structure counts in it too)."""
-    spectral_anisotropy: float = 0.0
-    """Spread of the high-to-low band power ratio over orientations, log10 units."""
 
 
 def measure_blur(working: np.ndarray, scale: float, noise_sigma: float) -> BlurFinding:
@@ -76,52 +60,32 @@ def measure_blur(working: np.ndarray, scale: float, noise_sigma: float) -> BlurF
     ``noise_sigma`` is the noise of ``working`` itself (8-bit levels), taken off the spectrum.
     """
     plane = _centre_square(working, ANALYSIS_SIDE)
-    spectrum = PowerSpectrum.of(plane, noise_sigma)
-    slope = spectral_slope(spectrum)
-    spread = spectral_anisotropy(spectrum)
+    slope = spectral_slope(plane, noise_sigma)
     direction, anisotropy = structure_tensor_direction(plane)
     sharp_margin = (slope - SHARP_SLOPE) / SLOPE_MARGIN
     if sharp_margin >= 0:
-        confidence = _confidence(sharp_margin)
-        return BlurFinding("sharp", confidence, None, None, slope, anisotropy, spread)
-    kind_margin = (spread - MOTION_SPECTRAL_ANISOTROPY) / SPECTRAL_ANISOTROPY_MARGIN
+        return BlurFinding("sharp", _confidence(sharp_margin), None, None, slope, anisotropy)
+    kind_margin = (anisotropy - MOTION_ANISOTROPY) / ANISOTROPY_MARGIN
     confidence = min(_confidence(sharp_margin), _confidence(kind_margin))
     if kind_margin < 0:
-        return BlurFinding("defocus", confidence, None, None, slope, anisotropy, spread)
+        return BlurFinding("defocus", confidence, None, None, slope, anisotropy)
     length = motion_length(plane, direction) * scale
     return BlurFinding(
-        "motion", confidence, round(direction, 1), round(length, 1), slope, anisotropy, spread
+        "motion", confidence, round(direction, 1), round(length, 1), slope, anisotropy
     )
 
 
-@dataclass(frozen=True)
-class PowerSpectrum:
-    """The windowed power spectrum of a plane with the noise floor taken off (rfft layout)."""
-
-    power: np.ndarray
-    radius: np.ndarray
-    """Frequency, cycles per pixel."""
-    orientation: np.ndarray
-    """Direction of the frequency vector, degrees 0-180."""
-
-    @classmethod
-    def of(cls, plane: np.ndarray, noise_sigma: float) -> PowerSpectrum:
-        height, width = plane.shape
-        window = np.outer(np.hanning(height), np.hanning(width)).astype(np.float32)
-        spectrum = np.fft.rfft2((plane - plane.mean()) * window)
-        power = spectrum.real**2 + spectrum.imag**2
-        # White noise of variance s^2 adds s^2 * sum(window^2) to every frequency of the power.
-        power -= noise_sigma**2 * float((window**2).sum())
-        fy = np.fft.fftfreq(height)[:, None]
-        fx = np.fft.rfftfreq(width)[None, :]
-        orientation = np.degrees(np.arctan2(fy, fx)) % 180.0
-        return cls(power, np.hypot(fx, fy), orientation)
-
-
-def spectral_slope(spectrum: PowerSpectrum) -> float:
+def spectral_slope(plane: np.ndarray, noise_sigma: float) -> float:
     """Slope of log power over log frequency between 0.04 and 0.42 cycles/px (-2: sharp)."""
-    power = spectrum.power
-    band = np.digitize(spectrum.radius, _BANDS) - 1
+    height, width = plane.shape
+    window = np.outer(np.hanning(height), np.hanning(width)).astype(np.float32)
+    spectrum = np.fft.rfft2((plane - plane.mean()) * window)
+    power = spectrum.real**2 + spectrum.imag**2
+    # White noise of variance s^2 adds s^2 * sum(window^2) to every frequency of the power.
+    power -= noise_sigma**2 * float((window**2).sum())
+    fy = np.fft.fftfreq(height)[:, None]
+    fx = np.fft.rfftfreq(width)[None, :]
+    band = np.digitize(np.hypot(fx, fy), _BANDS) - 1
     inside = (band >= 0) & (band < len(_BANDS) - 1)
     count = np.bincount(band[inside], minlength=len(_BANDS) - 1)
     total = np.bincount(band[inside], power[inside], minlength=len(_BANDS) - 1)
@@ -132,24 +96,6 @@ def spectral_slope(spectrum: PowerSpectrum) -> float:
     frequency = np.log10(np.sqrt(_BANDS[:-1] * _BANDS[1:]))
     centred = frequency - frequency.mean()
     return float(((level - level.mean()) * centred).sum() / (centred**2).sum())
-
-
-def spectral_anisotropy(spectrum: PowerSpectrum) -> float:
-    """How unevenly blur attenuates orientations: the spread (max - min, log10) over 12
-    orientations of high-band over low-band power. About 0.3 for defocus or none, 0.5-1.2 for
-    motion blur and camera shake."""
-    sector = (spectrum.orientation * (_ORIENTATIONS / 180.0)).astype(np.intp) % _ORIENTATIONS
-    means = []
-    for low, high in (_LOW_BAND, _HIGH_BAND):
-        inside = (spectrum.radius >= low) & (spectrum.radius < high)
-        total = np.bincount(sector[inside], spectrum.power[inside], _ORIENTATIONS)
-        count = np.bincount(sector[inside], minlength=_ORIENTATIONS)
-        # Below the noise floor the power is unknown: a small positive floor reads as "gone".
-        means.append(np.maximum(total / np.maximum(count, 1), 1e-3))
-    ratio = np.log10(means[1] / means[0])
-    # Neighbouring orientations averaged (circularly): one noisy sector does not make a motion.
-    smooth = (np.roll(ratio, 1) + 2 * ratio + np.roll(ratio, -1)) / 4
-    return float(smooth.max() - smooth.min())
 
 
 def structure_tensor_direction(plane: np.ndarray) -> tuple[float, float]:
