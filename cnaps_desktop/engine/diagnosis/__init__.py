@@ -51,9 +51,13 @@ class Diagnosis:
     """Standard deviation of the noise, 8-bit levels."""
     jpeg_blocking: float
     scratches: bool
+    """Old-print signs are claimed only when clear (a false claim is worse than a miss): see
+    old_print.py and BENCHMARKS.md, "Photo diagnosis", for how often each is found."""
     dust: bool
     faded: bool
     colour_cast: str | None
+    """Named only on faded or toned (monochrome) pictures, where the scene's own colours cannot
+    explain it; None otherwise."""
     greyscale: bool
     width: int
     height: int

@@ -9,8 +9,8 @@ only when it is
 - strong: a peak of at least ``MIN_CONTRAST`` levels, and ``GRAIN_RATIO`` times the typical residual
   around it (grain and JPEG ringing stay far below);
 - alone, on a smooth, mid-tone background: fur, foliage, text and fabric make many small specks
-  side by side, and a bright dot on a near-black background is more often a star or a lamp than
-  dust, so both are left out.
+  side by side, and a bright dot on a background near the picture's own black is more often a
+  star or a lamp than dust, so both are left out.
 
 The picture is called dusty only when such specks are many (``DUSTY_PER_MEGAPIXEL``). Thresholds
 were tuned on specks drawn on the sharp photos of ``shared/data/train_sharp`` with grain and JPEG
@@ -29,8 +29,11 @@ MIN_AREA, MAX_AREA, MAX_EXTENT = 4, 30, 7  # px at the working size
 MIN_FILL = 0.4  # of the bounding box: round-ish, not a stroke
 MAX_BACKGROUND_SPREAD = 3.0  # levels: standard deviation of the median-filtered surroundings
 BACKGROUND_LEVELS = (30.0, 225.0)  # mid-tones only: not stars on a black sky, not white paper
+#: Levels above the picture's own black (2nd percentile) a background must sit: a faded
+#: print's black is grey, and lamps or stars on it are not dust either.
+BLACK_MARGIN = 25.0
 NEIGHBOURHOOD = 15  # px: the window for "alone" and "typical residual around it"
-DUSTY_PER_MEGAPIXEL = 25.0  # specks per working megapixel
+DUSTY_PER_MEGAPIXEL = 20.0  # specks per working megapixel
 MIN_SPECKS = 10
 
 
@@ -46,6 +49,8 @@ def count_specks(grey: np.ndarray, noise_sigma: float) -> int:
     mean = cv2.blur(background, (9, 9))
     spread = np.sqrt(np.maximum(cv2.blur(background * background, (9, 9)) - mean * mean, 0.0))
     threshold = max(MARK_CONTRAST, 5.0 * noise_sigma)
+    black = float(np.percentile(grey[::4, ::4], 2))
+    darkest = max(BACKGROUND_LEVELS[0], black + BLACK_MARGIN)
     specks = 0
     for polarity in (1.0, -1.0):
         signed = polarity * residual
@@ -64,7 +69,7 @@ def count_specks(grey: np.ndarray, noise_sigma: float) -> int:
             # Other marks nearby: texture, not a lone speck.
             & (neighbours[y, x] <= area + 2)
             & (spread[y, x] <= MAX_BACKGROUND_SPREAD)
-            & (background[y, x] >= BACKGROUND_LEVELS[0])
+            & (background[y, x] >= darkest)
             & (background[y, x] <= BACKGROUND_LEVELS[1])
         )
         peaks = _peaks(signed, labels, count)[1:]

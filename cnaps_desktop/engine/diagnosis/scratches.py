@@ -32,6 +32,9 @@ import numpy as np
 RIDGE_SCALE = 1.0  # px: the Gaussian scale of the Hessian, for lines 1-3 px wide
 SIDE_OFFSET = 4.0  # px across the line where its sides are sampled
 CANDIDATE_CONTRAST = 12.0  # 8-bit levels a ridge pixel must stand above (below) both sides
+#: |Hessian eigenvalue| across a line, at least: a ridge 1-3 px wide gives about 1.3-1.5 per
+#: level of contrast at RIDGE_SCALE (OpenCV's 3x3 Sobel), so this keeps ridges of ~9 levels up.
+MIN_CURVATURE = 12.0
 MIN_CONTRAST = 20.0  # levels: the median contrast of a whole scratch, at least ...
 NOISE_CONTRAST = 4.0  # ... and this many noise sigmas
 MIN_LENGTH = 0.3  # of the picture's long side
@@ -139,19 +142,18 @@ def _ridges(grey: np.ndarray) -> list[tuple[int, np.ndarray]]:
     across = cv2.add(cv2.absdiff(mean, 0), root)  # |eigenvalue across|
     along = cv2.absdiff(cv2.absdiff(mean, 0), root)  # |eigenvalue along|
     # Line-like (not a blob, not flat): strong curvature across, little along.
-    ys, xs = np.nonzero((across > 12.0) & (along < 0.5 * across))
+    ys, xs = np.nonzero((across > MIN_CURVATURE) & (along < 0.5 * across))
     # The eigenvector of the larger eigenvalue (mean + root when mean >= 0) is the normal.
     upper_angle = 0.5 * np.arctan2(2 * xy[ys, xs], xx[ys, xs] - yy[ys, xs])
     normal = np.where(mean[ys, xs] >= 0, upper_angle, upper_angle + np.pi / 2)
-    strength = across
     # Keep the line's centre only (non-maximum suppression across it, as in Canny's detector):
     # fewer pixels for the Hough step, and the pieces sit on the middle of the line.
     step_x = np.rint(np.cos(normal)).astype(np.intp)
     step_y = np.rint(np.sin(normal)).astype(np.intp)
     height, width = grey.shape
-    ahead = strength[np.clip(ys + step_y, 0, height - 1), np.clip(xs + step_x, 0, width - 1)]
-    behind = strength[np.clip(ys - step_y, 0, height - 1), np.clip(xs - step_x, 0, width - 1)]
-    centre_line = (strength[ys, xs] >= ahead) & (strength[ys, xs] >= behind)
+    ahead = across[np.clip(ys + step_y, 0, height - 1), np.clip(xs + step_x, 0, width - 1)]
+    behind = across[np.clip(ys - step_y, 0, height - 1), np.clip(xs - step_x, 0, width - 1)]
+    centre_line = (across[ys, xs] >= ahead) & (across[ys, xs] >= behind)
     ys, xs, normal = ys[centre_line], xs[centre_line], normal[centre_line]
     nx, ny = SIDE_OFFSET * np.cos(normal), SIDE_OFFSET * np.sin(normal)
     centre = smooth[ys, xs]
