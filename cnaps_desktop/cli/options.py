@@ -324,5 +324,6 @@ def train_options_from_args(args: argparse.Namespace) -> TrainOptions:
         resume=not args.fresh,
         validate_every=args.validate_every,
         threads=args.threads,
+        workers=args.workers,
         precision=args.precision,
     )

@@ -127,6 +127,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="CPU threads for torch (default: 1 on a busy machine, else all cores)",
     )
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="blur-synthesis processes (default 0: one background thread, enough for the CPU; "
+        "a GPU needs about one per CPU core to be kept busy)",
+    )
+    parser.add_argument(
         "--precision",
         choices=("auto", "fp32", "bf16"),
         default="auto",

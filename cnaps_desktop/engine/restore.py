@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from cnaps_desktop.engine.cancel import CancelToken, ProgressCallback
-from cnaps_desktop.engine.device import describe_device, release_device_memory
+from cnaps_desktop.engine.device import describe_device, release_device_memory, true_float32
 from cnaps_desktop.engine.errors import DeviceError, UnsupportedImageError
 from cnaps_desktop.engine.options import RestoreOptions
 from cnaps_desktop.engine.pixels import (
@@ -326,7 +326,7 @@ class ModelCall:
         count, height, width, channels = pieces.shape
         padded = torch.from_numpy(pad_to_multiple(pieces, self.multiple)).permute(0, 3, 1, 2)
         batch = self._to_device(self._to_model_channels(padded))
-        with torch.inference_mode():
+        with torch.inference_mode(), true_float32(self.loaded.device, self.loaded.dtype):
             if halves is not None and self.takes_half_input:
                 result = self.model(batch, x_half=self._to_device(halves))
             else:

@@ -66,3 +66,21 @@ def test_bf16_on_an_amx_cpu_restores_within_a_level_of_fp32(
     assert fast.dtype == exact.dtype and fast.shape == exact.shape
     difference = np.abs(fast - exact)
     assert difference.mean() < 0.3 and difference.max() <= 3  # measured: 0.16 and 2
+
+
+def test_fp32_on_a_gpu_turns_tf32_off_around_the_call_only() -> None:
+    from cnaps_desktop.engine.device import true_float32
+
+    before = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cudnn.allow_tf32 = True
+    try:
+        with true_float32(torch.device("cuda"), torch.float32):
+            assert not torch.backends.cudnn.allow_tf32
+            assert not torch.backends.cuda.matmul.allow_tf32
+        assert torch.backends.cudnn.allow_tf32
+        with true_float32(torch.device("cuda"), torch.float16):
+            assert torch.backends.cudnn.allow_tf32  # half precision is not touched
+        with true_float32(torch.device("cpu"), torch.float32):
+            assert torch.backends.cudnn.allow_tf32
+    finally:
+        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = before

@@ -35,13 +35,14 @@ from cnaps_desktop.engine.cancel import CancelToken
 from cnaps_desktop.engine.errors import CheckpointError, ModelMismatchError
 from cnaps_desktop.engine.models import read_checkpoint_object, unwrap_state_dict
 from cnaps_desktop.engine.training.data import (
-    BatchStream,
     SourceSpec,
     ValidationPair,
+    batch_stream,
     build_sources,
     centre_crop_pairs,
     validation_pairs,
 )
+from cnaps_desktop.engine.training.export import averaged_weights
 from cnaps_desktop.engine.training.losses import mssnet_loss
 from cnaps_desktop.engine.training.networks import (
     NAMED_CONFIGS,
@@ -104,6 +105,7 @@ class TrainOptions:
     heldout_crop: int = 512
     precision: str = "auto"  # see precision.py: auto, fp32 or bf16
     ema_decay: float = 0.999  # weight average for validation and export (0: the raw weights)
+    workers: int = 0  # synthesis processes (0: one background thread, the CPU recipe)
     synthesis: SynthesisOptions = field(default_factory=SynthesisOptions)
 
 
@@ -186,9 +188,12 @@ def weight_average(
     return average
 
 
-def load_weights(model: torch.nn.Module, path: Path) -> None:
-    """Load ``path``'s weights into ``model`` (fine-tuning); the sizes must match."""
-    state = unwrap_state_dict(read_checkpoint_object(path))
+def load_weights(model: torch.nn.Module, path: Path, prefer_average: bool = False) -> None:
+    """Load ``path``'s weights into ``model``; the sizes must match. With ``prefer_average``
+    (fine-tuning) a training run's last.pt gives its weight average, the weights its validation
+    scored; resuming takes the raw weights the optimizer state belongs to."""
+    saved = read_checkpoint_object(path)
+    state = (averaged_weights(saved) if prefer_average else None) or unwrap_state_dict(saved)
     try:
         model.load_state_dict({k: v.float() for k, v in state.items()})
     except RuntimeError as error:
@@ -288,7 +293,7 @@ def train(
         wall_seconds_before = float(extra_saved.get("wall_seconds", 0.0))
         log(f"Resuming from {last_path} at step {step}.")
     elif options.init is not None:
-        load_weights(model, options.init)
+        load_weights(model, options.init, prefer_average=True)
         log(f"Fine-tuning from {options.init}.")
     elif options.zero_tails:
         zero_init_tails(model)
@@ -322,12 +327,23 @@ def train(
         f"{threads} thread(s) ({why})."
     )
 
-    stream = BatchStream(train_sources, options.batch, options.crop, options.seed, step)
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # one crop size all run long: pick the fastest
+    stream = batch_stream(
+        train_sources,
+        options.batch,
+        options.crop,
+        options.seed,
+        step,
+        options.workers,
+        pin_memory=device.type == "cuda",
+    )
     start = time.monotonic()
     cpu_start = time.process_time()
     last_save = start
     steps_this_run = 0
     last_loss = math.nan
+    bad_steps = 0
     validation: ValidationResult | None = None
 
     def cpu_seconds() -> float:
@@ -419,6 +435,15 @@ def train(
                 outputs = training_outputs(model, blurred)
             loss = mssnet_loss(outputs, sharp)
             optimizer.zero_grad(set_to_none=True)
+            if not torch.isfinite(loss):  # one bad batch must not poison the weight average
+                bad_steps += 1
+                log(f"step {step + 1}: the loss is not finite; this batch is skipped.")
+                if bad_steps >= 20:
+                    raise FloatingPointError(
+                        "the loss has not been finite for 20 batches in a row; lower --lr."
+                    )
+                continue
+            bad_steps = 0
             scaler.scale(loss).backward()
             if options.clip_grad > 0:
                 scaler.unscale_(optimizer)

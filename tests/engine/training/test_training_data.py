@@ -13,6 +13,7 @@ from cnaps_desktop.engine.training.data import (
     BatchStream,
     FramesSource,
     SourceSpec,
+    batch_stream,
     build_sources,
     split_holdout,
     validation_pairs,
@@ -85,3 +86,23 @@ def test_frames_source_on_the_shared_frame_sequence() -> None:
     blurred, sharp = source.sample(np.random.default_rng(0), 96)
     assert blurred.shape == sharp.shape == (96, 96, 3)
     assert 0.002 < np.abs(blurred - sharp).mean() < 0.2  # a small, real blur of the same view
+
+
+def test_worker_processes_give_repeatable_batches_of_the_crop_size(tmp_path: Path) -> None:
+    """--workers: synthesis in processes (for a GPU); the same workers and seed, the same run."""
+    for i in range(6):
+        _write(tmp_path / f"p{i:02d}.png", _noise(70, 90, i))
+    sources, _ = build_sources([SourceSpec("photos", tmp_path)], 10, SynthesisOptions())
+
+    def first_batches(count: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        stream = batch_stream(sources, batch=2, crop=32, seed=3, start_step=0, workers=2)
+        try:
+            return [batch for batch, _ in zip(stream, range(count), strict=False)]
+        finally:
+            stream.close()
+
+    one, two = first_batches(3), first_batches(3)
+    for (blurred, sharp), (blurred_again, _) in zip(one, two, strict=True):
+        assert blurred.shape == sharp.shape == (2, 3, 32, 32) and blurred.dtype == np.float32
+        np.testing.assert_array_equal(blurred, blurred_again)
+    assert not np.array_equal(one[0][0], one[1][0])  # the two workers draw different crops

@@ -198,3 +198,65 @@ def test_without_an_average_the_raw_weights_are_exported(tmp_path: Path) -> None
     state = read_checkpoint_object(exported)["model_state_dict"]
     for key, value in saved["model_state_dict"].items():
         torch.testing.assert_close(state[key].float(), value.float(), atol=1e-3, rtol=1e-3)
+
+
+def test_init_from_a_training_run_starts_at_its_weight_average(tmp_path: Path) -> None:
+    """Fine-tuning from another run's last.pt starts from what its validation scored (the
+    average), while resuming that run takes its raw weights."""
+    folder = _pairs_folder(tmp_path / "pairs")
+    torch.manual_seed(1)
+    raw = MSSNet(TINY.wf, TINY.scale, TINY.vscale)
+    average = MSSNet(TINY.wf, TINY.scale, TINY.vscale)
+    run = tmp_path / "other-run" / "last.pt"
+    run.parent.mkdir()
+    torch.save(
+        {
+            "model_state_dict": raw.state_dict(),
+            "ema_state_dict": {f"module.{k}": v for k, v in average.state_dict().items()},
+        },
+        run,
+    )
+    options = TrainOptions(
+        data=(SourceSpec("pairs", folder),),
+        output_dir=tmp_path / "run",
+        steps=1,
+        batch=1,
+        crop=32,
+        warmup_steps=1,
+        lr=1e-9,
+        validate_every=0,
+        init=run,
+    )
+    tuned = read_checkpoint_object(train(options, log=lambda _: None).checkpoint)
+    for key, value in average.state_dict().items():
+        torch.testing.assert_close(tuned["model_state_dict"][key], value, atol=1e-5, rtol=0)
+
+
+def test_a_batch_with_a_non_finite_loss_is_skipped(tmp_path: Path, monkeypatch) -> None:
+    import cnaps_desktop.engine.training.loop as loop
+
+    calls = []
+
+    def loss_that_fails_once(outputs, sharp):
+        calls.append(1)
+        loss = mssnet_loss(outputs, sharp)
+        return loss * float("nan") if len(calls) == 2 else loss
+
+    monkeypatch.setattr(loop, "mssnet_loss", loss_that_fails_once)
+    lines: list[str] = []
+    options = TrainOptions(
+        data=(SourceSpec("pairs", _pairs_folder(tmp_path / "pairs")),),
+        output_dir=tmp_path / "run",
+        config=TINY,
+        steps=3,
+        batch=1,
+        crop=32,
+        warmup_steps=1,
+        validate_every=0,
+        threads=1,
+    )
+    result = train(options, log=lines.append)
+    assert result.steps_done == 3 and len(calls) == 4  # the bad batch did not count as a step
+    assert any("not finite; this batch is skipped" in line for line in lines)
+    saved = read_checkpoint_object(result.checkpoint)
+    assert all(torch.isfinite(v).all() for v in saved["model_state_dict"].values())
