@@ -216,7 +216,7 @@ def _sharp_badge(diagnosis: Diagnosis, task: CheckpointFacts) -> Badge:
     if other is not None:
         return Badge(f"{other}: not this model's task", "not")
     if task.task == "unknown" and not task.deblurs:
-        return Badge(f"{sharp} and clean", "nothing")
+        return Badge(f"{sharp}: no blur found", "nothing")
     if not task.deblurs:
         return Badge(f"{sharp}: no blur to remove; this model does {task.task}", "nothing")
     return Badge(f"{sharp}: nothing for this model to do", "nothing")

@@ -84,3 +84,12 @@ def test_fp32_on_a_gpu_turns_tf32_off_around_the_call_only() -> None:
             assert torch.backends.cudnn.allow_tf32
     finally:
         torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = before
+
+
+def test_one_cpu_thread_is_said_in_the_singular(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cnaps_desktop.engine.device import describe_device
+
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 1)
+    assert describe_device(torch.device("cpu")) == "CPU (1 thread)"
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 2)
+    assert describe_device(torch.device("cpu")) == "CPU (2 threads)"

@@ -113,6 +113,40 @@ def test_sharp_textures(seed: int) -> None:
 
 
 # ----------------------------------------------------------------------------- noise and JPEG
+def phone_like(picture: np.ndarray, seed: int, amplitude: float = 2.5) -> np.ndarray:
+    """A fine, slightly correlated texture of a few levels, then JPEG quality 90: what a phone's
+    processing leaves in the high frequencies, enough to flatten a blurred picture's spectrum."""
+    rng = np.random.default_rng(seed)
+    texture = cv2.GaussianBlur(rng.normal(0, 1, picture.shape[:2]).astype(np.float32), (0, 0), 0.5)
+    out = picture.astype(np.float32) + (texture / texture.std() * amplitude)[..., None]
+    _, data = cv2.imencode(
+        ".jpg", np.clip(out, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 90]
+    )
+    return cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+
+
+@pytest.mark.parametrize(("radius", "seed"), [(8, 3), (8, 4), (10, 3), (10, 4)])
+def test_defocus_under_a_phone_like_texture_is_not_called_sharp(radius: float, seed: int) -> None:
+    """The edge widths overrule a spectrum flattened by fine texture (a real phone photo, heavily
+    out of focus, was called sharp with confidence 1.0 before)."""
+    from cnaps_desktop.engine.diagnosis.blur import SHARP_SLOPE, measure_blur
+    from cnaps_desktop.engine.diagnosis.levels import planes_of
+    from cnaps_desktop.engine.diagnosis.noise import noise_sigma
+
+    picture = phone_like(degrade(dead_leaves(seed=seed), disc_kernel(radius), 0, seed), seed)
+    planes = planes_of(picture)
+    finding = measure_blur(planes.working, planes.scale, noise_sigma(planes.working))
+    assert finding.kind == "defocus", finding
+    if radius == 10:
+        assert finding.spectral_slope > SHARP_SLOPE  # the spectrum alone said sharp
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_sharp_pictures_under_the_same_texture_stay_sharp(seed: int) -> None:
+    picture = phone_like(degrade(dead_leaves(seed=seed), None, 0, seed), seed, amplitude=3.5)
+    assert diagnose_pixels(picture, MSSNET).blur == "sharp"
+
+
 @pytest.mark.parametrize(("sigma", "seed"), [(3.0, 0), (8.0, 1), (15.0, 2)])
 def test_noise_sigma_within_a_quarter(sigma: float, seed: int) -> None:
     found = diagnose_pixels(degrade(dead_leaves(seed=seed), None, sigma, seed), MSSNET)
@@ -322,6 +356,16 @@ def test_verdict_wording() -> None:
     yellow = OldPrintSigns(False, 0, False, 0, False, "yellow", False)
     sharp = BlurFinding("sharp", 0.9, None, None, -2.8, 0.1)
     assert "a yellow cast" in verdict_for(sharp, 1.0, 0.0, yellow, MSSNET).sentence
+
+
+def test_a_photo_with_nothing_found_is_not_called_clean() -> None:
+    """Old-print marks are claimed only when clear, so finding none is said as such."""
+    nothing = OldPrintSigns(False, 0, False, 0, False, None, False)
+    sharp = BlurFinding("sharp", 0.9, None, None, -2.8, 0.1)
+    verdict = verdict_for(sharp, 1.0, 0.0, nothing, MSSNET)
+    assert not verdict.suits_checkpoint
+    assert "no deblurring" in verdict.sentence and "clear marks of age" in verdict.sentence
+    assert "clean" not in verdict.sentence
 
 
 # ----------------------------------------------------------------------------- awkward pixels

@@ -29,7 +29,8 @@ _SHARP = Diagnosis(
     height=3000,
     megapixels=12.0,
     size_note=None,
-    verdict="What this photo needs: nothing much; it looks sharp and clean, so X has little to do.",
+    verdict="What this photo needs: no deblurring; it looks sharp, and no noise, JPEG damage or "
+    "clear marks of age were found, so X has little to do.",
     suits_checkpoint=False,
     checkpoint="Deblur-MSSNet-GoPro",
 )

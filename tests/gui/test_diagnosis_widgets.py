@@ -66,7 +66,7 @@ def test_a_model_that_does_not_deblur_says_so(diagnosis: Any, expected: str) -> 
 def test_an_unknown_checkpoint_is_not_guessed() -> None:
     assert badge_text(motion(), UNKNOWN).endswith("this model's task is known once it loads")
     assert badge(motion(), UNKNOWN).tone == "unknown"
-    assert badge_text(sharp(), UNKNOWN) == "Sharp and clean"
+    assert badge_text(sharp(), UNKNOWN) == "Sharp: no blur found"
 
 
 def test_blur_comes_first_and_scratches_get_a_second_clause() -> None:
