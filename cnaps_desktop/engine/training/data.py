@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -343,32 +343,49 @@ class BatchStream:
         self._thread.join(timeout=5)
 
 
+def training_sources(
+    specs: Sequence[SourceSpec], holdout_every: int, options: SynthesisOptions
+) -> list[Source]:
+    """The training half of :func:`build_sources`, for a synthesis process to build its own."""
+    return build_sources(specs, holdout_every, options)[0]
+
+
 class _SynthesisedBatches(torch.utils.data.IterableDataset):
-    """Endless batches for one of several synthesis processes; each has its own random stream."""
+    """Endless batches for one of several synthesis processes; each has its own random stream
+    and reads the photos itself (a process is started afresh, never forked: a fork of a process
+    whose other threads hold locks, as torch's and OpenCV's pools may, can hang for good)."""
 
     def __init__(
-        self, sources: Sequence[Source], batch: int, crop: int, seed: int, start_step: int
+        self,
+        make_sources: Callable[[], Sequence[Source]],
+        batch: int,
+        crop: int,
+        seed: int,
+        start_step: int,
     ) -> None:
-        self._sources = list(sources)
+        self._make_sources = make_sources
         self._batch, self._crop = batch, crop
         self._seed, self._start_step = seed, start_step
 
     def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         worker = torch.utils.data.get_worker_info()
         cv2.setNumThreads(1)  # the workers themselves are the parallelism
+        torch.set_num_threads(1)
+        sources = list(self._make_sources())
         rng = np.random.default_rng([self._seed, self._start_step, worker.id if worker else 0])
         while True:
-            yield draw_batch(self._sources, rng, self._batch, self._crop)
+            yield draw_batch(sources, rng, self._batch, self._crop)
 
 
 class WorkerBatchStream:
     """Batches from ``workers`` synthesis processes, for a GPU that trains faster than one thread
-    can synthesise (a 256 px crop takes about 36 ms on one core). Repeatable for a given number
-    of workers: torch's DataLoader takes their batches in turn."""
+    can synthesise (a 256 px crop takes about 36 ms on one core). ``make_sources`` (picklable,
+    e.g. a ``functools.partial`` of :func:`training_sources`) builds each process's sources.
+    Repeatable for a given number of workers: torch's DataLoader takes their batches in turn."""
 
     def __init__(
         self,
-        sources: Sequence[Source],
+        make_sources: Callable[[], Sequence[Source]],
         batch: int,
         crop: int,
         seed: int,
@@ -377,12 +394,13 @@ class WorkerBatchStream:
         pin_memory: bool = False,
     ):
         self._loader = torch.utils.data.DataLoader(
-            _SynthesisedBatches(sources, batch, crop, seed, start_step),
+            _SynthesisedBatches(make_sources, batch, crop, seed, start_step),
             batch_size=None,
             num_workers=workers,
             prefetch_factor=4,
             persistent_workers=True,
             pin_memory=pin_memory,
+            multiprocessing_context="spawn",
         )
         self._iterator: Iterator | None = None
 
@@ -395,21 +413,6 @@ class WorkerBatchStream:
         shutdown = getattr(self._iterator, "_shutdown_workers", None)
         if shutdown is not None:
             shutdown()
-
-
-def batch_stream(
-    sources: Sequence[Source],
-    batch: int,
-    crop: int,
-    seed: int,
-    start_step: int,
-    workers: int = 0,
-    pin_memory: bool = False,
-) -> BatchStream | WorkerBatchStream:
-    """One background thread (``workers`` 0: the CPU recipe), else that many processes."""
-    if workers <= 0:
-        return BatchStream(sources, batch, crop, seed, start_step)
-    return WorkerBatchStream(sources, batch, crop, seed, start_step, workers, pin_memory)
 
 
 def centre_crop_pairs(folder: Path, crop: int) -> list[ValidationPair]:

@@ -25,6 +25,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -35,11 +36,13 @@ from cnaps_desktop.engine.cancel import CancelToken
 from cnaps_desktop.engine.errors import CheckpointError, ModelMismatchError
 from cnaps_desktop.engine.models import read_checkpoint_object, unwrap_state_dict
 from cnaps_desktop.engine.training.data import (
+    BatchStream,
     SourceSpec,
     ValidationPair,
-    batch_stream,
+    WorkerBatchStream,
     build_sources,
     centre_crop_pairs,
+    training_sources,
     validation_pairs,
 )
 from cnaps_desktop.engine.training.export import averaged_weights
@@ -329,15 +332,19 @@ def train(
 
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = True  # one crop size all run long: pick the fastest
-    stream = batch_stream(
-        train_sources,
-        options.batch,
-        options.crop,
-        options.seed,
-        step,
-        options.workers,
-        pin_memory=device.type == "cuda",
-    )
+    stream: BatchStream | WorkerBatchStream
+    if options.workers > 0:
+        stream = WorkerBatchStream(
+            partial(training_sources, options.data, options.holdout_every, options.synthesis),
+            options.batch,
+            options.crop,
+            options.seed,
+            step,
+            options.workers,
+            pin_memory=device.type == "cuda",
+        )
+    else:
+        stream = BatchStream(train_sources, options.batch, options.crop, options.seed, step)
     start = time.monotonic()
     cpu_start = time.process_time()
     last_save = start

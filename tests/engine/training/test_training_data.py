@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -13,9 +14,10 @@ from cnaps_desktop.engine.training.data import (
     BatchStream,
     FramesSource,
     SourceSpec,
-    batch_stream,
+    WorkerBatchStream,
     build_sources,
     split_holdout,
+    training_sources,
     validation_pairs,
 )
 from cnaps_desktop.engine.training.synthesis import SynthesisOptions
@@ -92,10 +94,12 @@ def test_worker_processes_give_repeatable_batches_of_the_crop_size(tmp_path: Pat
     """--workers: synthesis in processes (for a GPU); the same workers and seed, the same run."""
     for i in range(6):
         _write(tmp_path / f"p{i:02d}.png", _noise(70, 90, i))
-    sources, _ = build_sources([SourceSpec("photos", tmp_path)], 10, SynthesisOptions())
+    make_sources = partial(
+        training_sources, (SourceSpec("photos", tmp_path),), 10, SynthesisOptions()
+    )
 
     def first_batches(count: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        stream = batch_stream(sources, batch=2, crop=32, seed=3, start_step=0, workers=2)
+        stream = WorkerBatchStream(make_sources, batch=2, crop=32, seed=3, start_step=0, workers=2)
         try:
             return [batch for batch, _ in zip(stream, range(count), strict=False)]
         finally:
