@@ -171,8 +171,10 @@ def test_train_command_takes_the_synthesis_options_and_refuses_bad_ones(
     assert "--travel 60,5" in out and "--noise-share 1.5" in out and "not a pairs folder" in out
     args = [*base, "--config", "4,3,5", "--batch", "1", "--crop", "32", "--steps", "1"]
     args += ["--warmup", "1", "--threads", "1", "--travel", "5,60", "--noise-share", "0.3"]
-    args += ["--jpeg-share", "0.3", "--defocus-share", "0", "--validate-every", "0"]
+    args += ["--jpeg-share", "0.3", "--defocus-share", "0", "--highlight-share", "0.1"]
+    args += ["--validate-every", "0"]
     assert main(args) == 0
     synthesis = read_checkpoint_object(tmp_path / "run" / "last.pt")["training"]["synthesis"]
     assert synthesis["travel_px"] == [5.0, 60.0] and synthesis["noise_share"] == 0.3
     assert synthesis["jpeg_share"] == 0.3 and synthesis["defocus_share"] == 0.0
+    assert synthesis["highlight_share"] == 0.1

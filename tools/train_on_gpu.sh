@@ -58,7 +58,7 @@ train() {
   cli train --data "photos:$DATA/train_sharp" --data "photos:$DATA/photos" \
     --init weights/training_state/last.pt --config 16,16,16 --batch "$BATCH" --crop "$CROP" \
     --lr "$LR" --warmup 200 --clip-grad 1.0 --device "$DEVICE" --precision bf16 \
-    --workers "$WORKERS" --threads "${THREADS:-2}" --seed 2026 "$@"
+    --highlight-share 0.1 --travel 1,40 --workers "$WORKERS" --threads "${THREADS:-2}" --seed 2026 "$@"
 }
 
 [[ ${TRAIN:-1} == 0 ]] && exit 0

@@ -232,17 +232,24 @@ def add_synthesis_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="LOW,HIGH",
         help="camera-shake travel in pixels, drawn log-uniform (default 3,40)",
     )
-    for name, share in _SHARES:
+    for name, share, effect in _SHARES:
         synthesis.add_argument(
             f"--{name}-share",
             type=float,
             metavar="P",
-            help=f"share of samples that get {name} (0 to 1; default {share:g})",
+            help=f"share of samples that get {effect} (0 to 1; default {share:g})",
         )
 
 
 # The synthesis effects given as a share of samples, with SynthesisOptions' defaults.
-_SHARES = (("noise", 0.7), ("jpeg", 0.6), ("defocus", 0.15))
+# A lower highlight share keeps bright, unblurred edges (sunset cloud rims) from being dimmed:
+# the model learns to shrink bright areas from the samples whose highlights smear.
+_SHARES = (
+    ("noise", 0.7, "noise"),
+    ("jpeg", 0.6, "JPEG re-compression"),
+    ("defocus", 0.15, "defocus"),
+    ("highlight", 0.5, "near-white highlights boosted so that they smear"),
+)
 
 
 def synthesis_options_from_args(args: argparse.Namespace) -> SynthesisOptions:
@@ -263,7 +270,7 @@ def synthesis_options_from_args(args: argparse.Namespace) -> SynthesisOptions:
                 f"--travel {args.travel}: expected LOW,HIGH pixels with 0 < LOW <= HIGH."
             )
         options = replace(options, travel_px=(low, high))
-    for name, _default in _SHARES:
+    for name, _default, _effect in _SHARES:
         share = getattr(args, f"{name}_share")
         if share is None:
             continue
