@@ -5,7 +5,7 @@
 # (it is what an export is judged from). Commit the folder afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUN=${RUN:-$HOME/.cache/cnaps-desktop/runs/mssnet16c}
+RUN=${RUN:-$HOME/.cache/cnaps-desktop/runs/mssnet16d}
 KEPT=weights/training_state
 mkdir -p "$KEPT"
 cp "$RUN/last.pt" "$RUN/training_log.csv" "$KEPT/"

@@ -173,15 +173,16 @@ def test_region_is_close_to_whole_for_mssnet(mssnet) -> None:
     assert 10 * np.log10(1.0 / mse) > 45
 
 
-def test_region_gets_the_whole_images_half_size_input() -> None:
-    # The bundled model: MSSNet's half-size input depends on the frame size, so a region must be
-    # given its crop of the whole image's (without it this came out at 77.6 dB, with it 89.1).
-    loaded = load_model("default", device="cpu")
+def test_region_gets_the_whole_images_half_size_input(mssnet) -> None:
+    # MSSNet's half-size input depends on the frame size, so a region must be given its crop of
+    # the whole image's. Measured with this fixed random MSSNet (seed 7): 82.4 dB with it, 59.0
+    # without. (The bundled weights are not used: how much they lean on the half-size input
+    # changes with every export, 89.1 against 77.6 dB for one file, 72.9 against 72.1 for the next.)
     rng = np.random.default_rng(0)
     yy, xx = np.mgrid[0:200, 0:280] / 200.0
     image = np.stack([np.sin(37 * xx) * 0.4 + 0.5, yy, np.cos(24 * xx * yy) * 0.4 + 0.5], axis=2)
     image = (image + rng.normal(0, 0.05, image.shape)).clip(0, 1).astype(np.float32)
-    whole = restore_array(loaded, image)
-    region = restore_region(loaded, image, (90, 60, 200, 150), RestoreOptions(tile_overlap=32))
+    whole = restore_array(mssnet, image)
+    region = restore_region(mssnet, image, (90, 60, 200, 150), RestoreOptions(tile_overlap=64))
     mse = float(np.mean((region - whole[60:150, 90:200]) ** 2))
-    assert 10 * np.log10(1.0 / mse) > 85
+    assert 10 * np.log10(1.0 / mse) > 75
