@@ -24,9 +24,9 @@ def _tool():
 def test_the_frozen_settings_do_not_move_and_mild_is_short_clean_shake() -> None:
     tool = _tool()
     mixed, blur_only, mild = (
-        tool.frozen_synthesis(False),
-        tool.frozen_synthesis(True),
-        tool.frozen_synthesis(False, mild=True),
+        tool.frozen_synthesis("mixed"),
+        tool.frozen_synthesis("blur_only"),
+        tool.frozen_synthesis("mild"),
     )
     # The December 2026 training defaults, written out: a change here moves every figure.
     assert (mixed.travel_px, mixed.highlight_share, mixed.noise_share) == ((3.0, 40.0), 0.5, 0.7)

@@ -29,7 +29,8 @@ SEED = 2026
 HOLDOUT_EVERY = 10
 
 
-def frozen_synthesis(blur_only: bool, mild: bool = False):  # -> SynthesisOptions (late import)
+def frozen_synthesis(kind: str = "mixed"):  # -> SynthesisOptions (imported late: numpy, cv2)
+    """The settings of one frozen set: "mixed", "blur_only" or "mild"."""
     from cnaps_desktop.engine.training.synthesis import SynthesisOptions
 
     mixed = SynthesisOptions(
@@ -44,12 +45,12 @@ def frozen_synthesis(blur_only: bool, mild: bool = False):  # -> SynthesisOption
         jpeg_share=0.6,
         jpeg_quality=(55, 95),
     )
-    if not (blur_only or mild):
+    if kind == "mixed":
         return mixed
     from dataclasses import replace
 
     clean = replace(mixed, defocus_share=0.0, noise_share=0.0, jpeg_share=0.0)
-    return replace(clean, travel_px=(2.0, 8.0), highlight_share=0.0) if mild else clean
+    return replace(clean, travel_px=(2.0, 8.0), highlight_share=0.0) if kind == "mild" else clean
 
 
 def main() -> None:
@@ -74,12 +75,13 @@ def main() -> None:
     from cnaps_desktop.engine.training.synthesis import synthesize_blur
 
     _, held = split_holdout(list_photos(args.photos), HOLDOUT_EVERY)
+    settings = frozen_synthesis("mild" if args.mild else "blur_only" if args.blur_only else "mixed")
     for kind in ("blur", "sharp"):
         (args.output / kind).mkdir(parents=True, exist_ok=True)
     for index, path in enumerate(held):
         sharp = read_rgb(path).astype(np.float32) / 255.0
         rng = np.random.default_rng([SEED, index])
-        blurred = synthesize_blur(sharp, rng, frozen_synthesis(args.blur_only, args.mild))
+        blurred = synthesize_blur(sharp, rng, settings)
         name = path.stem + ".png"
         for kind, pixels in (("blur", blurred), ("sharp", sharp)):
             eight_bit = np.clip(np.rint(pixels * 255.0), 0, 255).astype(np.uint8)
